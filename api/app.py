@@ -1,0 +1,49 @@
+"""FastAPI app factory: ``create_app(settings)`` builds the pipeline in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.errors import install_error_handlers
+from api.routes import ask, health, meetings
+from rag import __version__
+from rag.errors import RagError
+from rag.pipeline import Pipeline
+from rag.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
+    """The API; pass ``settings`` (tests: fake embedder, temp index) or read them from the environment."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.pipeline = pipeline or Pipeline(settings)
+        try:
+            app.state.pipeline.index()  # warm: load the index and the embedder once
+        except RagError as exc:
+            logger.warning("starting without a usable index: %s", exc)
+        yield
+
+    app = FastAPI(
+        title="Referat-RAG",
+        version=__version__,
+        description="Spørgsmål og svar over klyngernes mødereferater, med kildehenvisning til møde og punkt.",
+        lifespan=lifespan,
+    )
+    if settings.api.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.api.cors_origins,
+                           allow_methods=["GET", "POST"], allow_headers=["*"])
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(ask.router)
+    app.include_router(meetings.router)
+    return app

@@ -1,0 +1,84 @@
+"""Which retrieved agenda items are relevant enough to answer from.
+
+The gate is coverage: the share of the question's content terms that the item
+contains (``Hit.coverage``). An item enters the answer when it covers at least
+``min_coverage`` and close to what the best item covers; a question whose best
+item stays below the threshold is refused. ``min_coverage`` is calibrated on
+the dev eval (see README, "Evaluation").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.lexical import analyze
+from rag.query import Query
+from rag.retrieve import Retrieval
+from rag.types import HEADER, Hit, Meeting
+
+MAX_ITEMS = {"decision": 4, "fact": 3, "who": 3, "when": 3, "amount": 3, "where": 3}
+RELATIVE_COVERAGE = 0.75
+RELATIVE_SCORE = 0.3
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A relevant agenda item (or header unit) with its full text."""
+
+    hit: Hit
+    meeting: Meeting
+    number: str
+    title: str
+    text: str
+    decision: str | None
+    order: int
+    terms: frozenset[str]
+
+
+def resolve(hit: Hit, meetings: dict[str, Meeting]) -> Selected | None:
+    """The full agenda item behind a chunk hit."""
+    m = meetings.get(hit.chunk.meeting_id)
+    if m is None:
+        return None
+    if hit.chunk.item == HEADER:
+        text, title, decision, order = m.header.text, "Mødets forside og deltagerliste", None, -1
+    else:
+        found = [i for i in m.items if i.number == hit.chunk.item]
+        if not found:
+            return None
+        item = found[0]
+        text, title, decision = item.text, item.title, item.decision
+        order = int(item.number) if item.number.isdigit() else 999
+    return Selected(
+        hit=hit, meeting=m, number=hit.chunk.item, title=title, text=text, decision=decision,
+        order=order, terms=frozenset(analyze(f"{title}\n{text}")),
+    )
+
+
+def select_items(
+    query: Query, retrieval: Retrieval, meetings: dict[str, Meeting], min_coverage: float
+) -> tuple[list[Selected], str | None]:
+    """Relevant items, best first, or ([], reason) when nothing passes the gate."""
+    hits = list(retrieval.hits)
+    if not hits:
+        return [], None
+    has_terms = bool(retrieval.query_terms)
+    best_cov = max((h.coverage or 0.0) for h in hits)
+    if has_terms and best_cov < min_coverage:
+        return [], None
+    floor = max(min_coverage, best_cov * RELATIVE_COVERAGE) if has_terms else 0.0
+    top_score = max(h.score for h in hits)
+    keep: list[Selected] = []
+    for h in hits:
+        if (h.coverage or 0.0) < floor or h.score < RELATIVE_SCORE * top_score:
+            continue
+        sel = resolve(h, meetings)
+        if sel is not None:
+            keep.append(sel)
+        if len(keep) >= MAX_ITEMS.get(query.intent, 3):
+            break
+    if query.prefer_recent and keep:
+        # "the newest": of the items that answer, only the latest meeting's.
+        latest = max(s.meeting.date or "" for s in keep)
+        keep = [s for s in keep if (s.meeting.date or "") == latest]
+    return keep, None

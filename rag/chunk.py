@@ -1,0 +1,105 @@
+"""Meeting -> searchable chunks: one per agenda item (split when long) plus the header.
+
+Every chunk keeps its item's identity (meeting id, item number, title), so a
+hit on any part of a long item is a hit on the item. The text that is embedded
+and matched lexically starts with the meeting context, because questions name
+clusters, bodies and months ("Randersklyngen", "i juni 2017") that an item's own
+text rarely repeats.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from rag.dates import DANISH_MONTHS
+from rag.settings import IndexSettings
+from rag.types import HEADER, AgendaItem, Chunk, Meeting
+
+logger = logging.getLogger(__name__)
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def format_date(iso: str | None) -> str:
+    """'2017-06-22' -> '22.06.2017' (the way minutes print dates)."""
+    if not iso or len(iso) != 10:
+        return iso or "ukendt dato"
+    y, m, d = iso.split("-")
+    return f"{d}.{m}.{y}"
+
+
+def _date_words(iso: str | None) -> str:
+    """'2017-06-22' -> '22. juni 2017' so lexical search matches 'juni 2017'."""
+    if not iso or len(iso) != 10:
+        return ""
+    y, m, d = iso.split("-")
+    return f"{int(d)}. {DANISH_MONTHS[int(m) - 1]} {y}"
+
+
+def context_line(meeting: Meeting, item: str, title: str) -> str:
+    """The meeting context that prefixes every chunk's search text."""
+    parts = [p for p in (meeting.cluster, meeting.body) if p]
+    if meeting.date:
+        parts.append(f"{format_date(meeting.date)} ({_date_words(meeting.date)})")
+    where = "mødets forside og deltagere" if item == HEADER else f"punkt {item}: {title}"
+    return " · ".join([*parts, where])
+
+
+def _splitter(settings: IndexSettings) -> RecursiveCharacterTextSplitter:
+    return RecursiveCharacterTextSplitter(
+        chunk_size=settings.chunk_words,
+        chunk_overlap=settings.chunk_overlap_words,
+        length_function=_word_count,
+        separators=["\n\n", "\n", ". ", " ", ""],
+        keep_separator="end",
+    )
+
+
+def _item_body(item: AgendaItem) -> str:
+    return item.text.strip() or item.title
+
+
+def chunk_meeting(meeting: Meeting, settings: IndexSettings, scope: str | None = None) -> list[Chunk]:
+    """Chunks for one meeting: the header unit first, then each agenda item in order."""
+    splitter = _splitter(settings)
+    scope = scope if scope is not None else meeting.cluster
+    units: list[tuple[str, str, str, str | None]] = []
+    if meeting.header.text.strip():
+        units.append((HEADER, meeting.title or "Mødets forside", meeting.header.text.strip(), None))
+    for item in meeting.items:
+        units.append((item.number, item.title, _item_body(item), item.decision))
+
+    chunks: list[Chunk] = []
+    for number, title, body, decision in units:
+        ctx = context_line(meeting, number, title)
+        parts = [body] if _word_count(body) <= settings.chunk_words else splitter.split_text(body)
+        for i, part in enumerate(parts):
+            chunks.append(
+                Chunk(
+                    id=f"{meeting.id}#{number}#{i}",
+                    meeting_id=meeting.id,
+                    file=meeting.file,
+                    item=number,
+                    title=title,
+                    text=part,
+                    search_text=f"{ctx}\n{part}",
+                    cluster=meeting.cluster,
+                    body=meeting.body,
+                    date=meeting.date,
+                    part=i,
+                    decision=decision,
+                    scope=scope,
+                )
+            )
+    logger.debug("chunked %s into %d chunks", meeting.id, len(chunks))
+    return chunks
+
+
+def chunk_meetings(meetings: Iterable[Meeting], settings: IndexSettings) -> list[Chunk]:
+    """Chunks for several meetings, in order."""
+    return [c for m in meetings for c in chunk_meeting(m, settings)]

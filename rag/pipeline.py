@@ -1,0 +1,199 @@
+"""The service's use cases: ingest files, search, ask. The CLI and the API call only this.
+
+The loaded index is swapped without a restart when a newer build appears on
+disk (``rag ingest`` from another process): each request checks the cheap
+``current`` link and reloads when it moved, so asking during a re-ingest keeps
+answering from the previous build until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from rag.answer.extractive import answer_extractive, refusal
+from rag.chunk import chunk_meeting
+from rag.embed import make_embedder
+from rag.errors import BadQuestion, IngestError, ParseError
+from rag.index import BuildReport, Index, IndexDoc, build_index, current_build_id, remove_documents
+from rag.ingest import load_many
+from rag.parse import parse_minutes
+from rag.query import find_clusters, parse_query
+from rag.retrieve import Filters, Retrieval, Retriever
+from rag.settings import Settings
+from rag.types import Answer, Embedder, Meeting
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: the index build report plus files that were skipped and why."""
+
+    build: BuildReport | None
+    files: int = 0
+    meetings: int = 0
+    items: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Pipeline:
+    """Ingest and question answering over one index folder."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings.embedder)
+        self._lock = threading.Lock()
+        self._index: Index | None = None
+        self._retriever: Retriever | None = None
+        self._build_id: str | None = None
+
+    # -- index -------------------------------------------------------------
+    @property
+    def index_dir(self) -> Path:
+        return self.settings.index.dir
+
+    def index(self) -> Index:
+        """The current index, reloaded when a newer build has been swapped in."""
+        build = current_build_id(self.index_dir)
+        if self._index is None or build != self._build_id:
+            with self._lock:
+                if self._index is None or build != self._build_id:
+                    index = Index.load(self.index_dir, self.embedder)
+                    self._retriever = Retriever(index, self.embedder, self.settings.retrieval)
+                    self._index, self._build_id = index, index.build_id
+                    logger.info("loaded index build %s (%d chunks)", index.build_id, len(index.chunks))
+        assert self._index is not None
+        return self._index
+
+    def retriever(self) -> Retriever:
+        self.index()
+        assert self._retriever is not None
+        return self._retriever
+
+    def meetings(self) -> dict[str, Meeting]:
+        return self.index().meetings
+
+    # -- ingest ------------------------------------------------------------
+    def parse_files(self, paths: Iterable[Path]) -> tuple[list[IndexDoc], IngestReport]:
+        """Load and parse files; unreadable or unparsable ones are reported, not fatal."""
+        docs, skipped = load_many(list(paths))
+        report = IngestReport(build=None, skipped=list(skipped))
+        out: list[IndexDoc] = []
+        for doc in docs:
+            try:
+                meeting = parse_minutes(doc.text, doc.path, self.settings.parse)
+            except ParseError as exc:
+                logger.warning("skipped %s: %s", doc.path, exc)
+                report.skipped.append((doc.path, str(exc)))
+                continue
+            if not meeting.items:
+                reason = "no agenda items found"
+                logger.warning("skipped %s: %s", doc.path, reason)
+                report.skipped.append((doc.path, reason))
+                continue
+            report.warnings.extend((meeting.file, w) for w in meeting.warnings)
+            chunks = chunk_meeting(meeting, self.settings.index)
+            out.append(IndexDoc(file=meeting.file, sha256=doc.sha256, meeting=meeting, chunks=chunks,
+                                scope=meeting.cluster))
+            report.items += len(meeting.items)
+        report.files = len(out)
+        report.meetings = len(out)
+        return out, report
+
+    def ingest(
+        self, paths: Sequence[Path], *, prune: bool = False, rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Add or update the given files in the index (atomically); optionally drop files not given."""
+        docs, report = self.parse_files(paths)
+        if not docs and not prune:
+            if report.skipped:
+                raise IngestError(", ".join(p for p, _ in report.skipped), "no readable minutes among the files")
+            raise IngestError(" ".join(map(str, paths)), "no supported files found")
+        report.build = build_index(
+            self.index_dir, self.embedder, docs, settings=self.settings.index, prune=prune,
+            rebuild=rebuild, progress=progress,
+        )
+        return report
+
+    def remove(self, files: Sequence[str]) -> BuildReport:
+        """Drop documents from the index by file name."""
+        return remove_documents(self.index_dir, self.embedder, list(files), self.settings.index)
+
+    # -- ask ---------------------------------------------------------------
+    def check_question(self, question: str) -> str:
+        """The question stripped, or BadQuestion (empty / too long)."""
+        q = question.strip()
+        if not q:
+            raise BadQuestion("empty question", danish="Skriv et spørgsmål.")
+        limit = self.settings.api.max_question_chars
+        if len(q) > limit:
+            raise BadQuestion(
+                f"question longer than {limit} characters",
+                danish=f"Spørgsmålet er for langt (højst {limit} tegn).",
+            )
+        return q
+
+    def search(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Retrieval:
+        """Retrieval only: relevant agenda items, best first."""
+        q = self.check_question(question)
+        query = parse_query(q, self.settings.parse.cluster_aliases)
+        return self.retriever().retrieve(query, filters, top_k)
+
+    def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
+        """Answer a question extractively, citing (meeting, item), or refuse."""
+        t0 = time.perf_counter()
+        q = self.check_question(question)
+        query = parse_query(q, self.settings.parse.cluster_aliases)
+        retriever = self.retriever()
+        retrieval = retriever.retrieve(query, filters, top_k)
+        t1 = time.perf_counter()
+        answer = answer_extractive(query, retrieval, retriever.index.meetings,
+                                   self.settings.retrieval.min_relevance)
+        if answer.refused and query.clusters and not retrieval.refusal:
+            answer = self._mentioned_elsewhere(query, filters, top_k) or answer
+        t2 = time.perf_counter()
+        return replace(
+            answer, hits=retrieval.hits,
+            timings={"retrieve_ms": (t1 - t0) * 1000, "answer_ms": (t2 - t1) * 1000,
+                     "total_ms": (t2 - t0) * 1000},
+        )
+
+    def _mentioned_elsewhere(self, query, filters, top_k) -> Answer | None:  # type: ignore[no-untyped-def]
+        """When a cluster's own minutes are silent, items of other clusters that name it.
+
+        Such an item is cited only when its own text names the asked cluster, and
+        the answer says first that the cluster's own minutes do not answer.
+        """
+        retriever = self.retriever()
+        wide = retriever.retrieve(replace(query, clusters=()), filters, top_k)
+        aliases = self.settings.parse.cluster_aliases
+        meetings = retriever.index.meetings
+        keep = []
+        for h in wide.hits:
+            m = meetings.get(h.chunk.meeting_id)
+            if m is None or m.cluster in query.clusters:
+                continue
+            text = " ".join(i.text for i in m.items if i.number == h.chunk.item)
+            named, _ = find_clusters(text, aliases)
+            if set(named) & set(query.clusters):
+                keep.append(h)
+        if not keep:
+            return None
+        names = " og ".join(query.clusters)
+        answer = answer_extractive(query, replace(wide, hits=tuple(keep)), meetings,
+                                   self.settings.retrieval.min_relevance)
+        if answer.refused:
+            return None
+        note = (f"Det fremgår ikke af {names}s egne referater. "
+                f"{names} nævnes dog i en anden klynges referat:")
+        return replace(answer, answer=f"{note}\n\n{answer.answer}")
+
+
+__all__ = ["Filters", "IngestReport", "Pipeline", "refusal"]

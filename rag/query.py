@@ -1,0 +1,216 @@
+"""Question understanding: clusters, dates and periods, intent -> filters and boosts.
+
+Pure functions over the question text and the alias table; what the index
+actually holds (which clusters, which meeting dates) is applied later in
+``rag.retrieve``, so a cluster named here but absent from the index becomes a
+refusal there rather than an answer from another cluster.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from rag.dates import MONTH_RE, MONTHS, NUMERIC_DATE, WORD_DATE, expand_year, safe_date
+
+Intent = Literal["decision", "who", "when", "amount", "where", "fact"]
+
+_WORD = re.compile(r"[\wæøåÆØÅ]+", re.UNICODE)
+
+# Ordered: the first matching pattern wins.
+_INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
+    ("who", re.compile(r"\bhvem\b|\bhvilke personer\b|\bmødeleder\b|\breferent\b", re.I)),
+    ("amount", re.compile(
+        r"\bhvor (mange|meget|stor|store|høj|højt)\b|\bbeløb|\bkoste[rt]?\b|\budgift|\bpris\b|"
+        r"\bantal\b|\bbudget|\bkr\.?(\s|$)|\bmio\.?\b|\bmindreforbrug|\bmerforbrug", re.I)),
+    ("when", re.compile(r"\bhvornår\b|\bhvilken dato\b|\bfrist\b|\btidspunkt\b|\bdato\b", re.I)),
+    ("decision", re.compile(
+        r"\bbeslut\w*|\bvedt[ao]g\w*|\bgodkend\w*|\baftalt\w*|\bkonklu\w*|\bhvad skete\b|"
+        r"\bbesluttede\b|\bhvad blev der sagt\b|\bdrøftet\b|\bhvad mener\b|\bstatus\b", re.I)),
+    ("where", re.compile(r"^\s*hvor\b(?! mange| meget| stor)", re.I)),
+]
+
+# "i 2019", "fra 2019", "før 2020", "efter 2019", "siden 2019", "i juni 2017", "januar 2023"
+_PERIOD = re.compile(
+    rf"\b(?P<prep>i|fra|før|inden|efter|siden|til)?\s*(?:(?P<month>{MONTH_RE})\.?\s+)?(?P<year>(19|20)\d\d)\b",
+    re.I,
+)
+_LATEST_MEETING = re.compile(r"\b(seneste|sidste|nyeste)\s+(klynge\w*)?møde", re.I)
+_RECENT = re.compile(r"\b(nyeste|seneste|senest|aktuelle)\b", re.I)
+_ITEM_REF = re.compile(r"\b(?:punkt|pkt\.?|dagsordenspunkt)\s*(\d{1,2})\b", re.I)
+# A cluster-like word the alias table does not know: "Aarhusklyngen", "Horsens-klyngen".
+_CLUSTER_WORD = re.compile(r"\b([A-ZÆØÅa-zæøå]{3,})[- ]?klyngens?\b")
+_NOT_A_CLUSTER_PREFIX = {"den", "denne", "hele", "vores", "jeres", "hver", "samme", "anden", "politisk",
+                         "politiske", "de", "alle", "en", "i", "og", "fra", "til", "om", "på"}
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question and what was understood from it."""
+
+    text: str
+    intent: Intent
+    clusters: tuple[str, ...] = ()
+    unknown_clusters: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    soft_period: bool = False
+    dates: tuple[str, ...] = ()
+    latest_meeting: bool = False
+    prefer_recent: bool = False
+    item_number: str | None = None
+    terms_removed: tuple[str, ...] = field(default=())
+
+    @property
+    def has_period(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+
+def _norm_tokens(text: str) -> list[str]:
+    return [t.lower() for t in _WORD.findall(text.replace("-", " "))]
+
+
+def _alias_keys(aliases: dict[str, list[str]]) -> list[tuple[str, str, int]]:
+    """(joined lower-case alias, canonical, token count), longest first."""
+    keys = []
+    for canonical, names in aliases.items():
+        for name in [canonical, *names]:
+            toks = _norm_tokens(name)
+            if toks:
+                keys.append(("".join(toks), canonical, len(toks)))
+    return sorted(set(keys), key=lambda k: (-k[2], -len(k[0])))
+
+
+def find_clusters(text: str, aliases: dict[str, list[str]]) -> tuple[list[str], list[tuple[int, int]]]:
+    """Canonical clusters named in ``text`` (hyphen, space and genitive-s tolerant) and token spans.
+
+    Case matters for short abbreviations ("RRA") so ordinary words do not match.
+    """
+    raw = _WORD.findall(text.replace("-", " "))
+    toks = [t.lower() for t in raw]
+    found: list[str] = []
+    spans: list[tuple[int, int]] = []
+    used = [False] * len(toks)
+    for key, canonical, _ in _alias_keys(aliases):
+        for n in (3, 2, 1):
+            for i in range(len(toks) - n + 1):
+                if any(used[i:i + n]):
+                    continue
+                joined = "".join(toks[i:i + n])
+                forms = {key, key + "s", key + "e"}
+                if key.endswith("klyngen"):
+                    forms |= {key[:-1], key[:-1] + "s"}  # "den politiske randersklynge"
+                if joined not in forms:
+                    continue
+                if len(key) <= 4 and "".join(raw[i:i + n]).upper() != "".join(raw[i:i + n]):
+                    continue  # abbreviations only in capitals
+                for j in range(i, i + n):
+                    used[j] = True
+                spans.append((i, i + n))
+                if canonical not in found:
+                    found.append(canonical)
+    return found, spans
+
+
+def _unknown_clusters(text: str, known: list[str], aliases: dict[str, list[str]]) -> list[str]:
+    out = []
+    for m in _CLUSTER_WORD.finditer(text):
+        prefix = m.group(1)
+        if prefix.lower() in _NOT_A_CLUSTER_PREFIX or prefix.lower().endswith("klynge"):
+            continue
+        name = f"{prefix[0].upper()}{prefix[1:].lower()}klyngen"
+        hits, _ = find_clusters(name, aliases)
+        if not hits and name not in out:
+            out.append(name)
+    return [n for n in out if n not in known]
+
+
+_MEETING_WORD_BEFORE = re.compile(r"\bm(ø|oe)de(t|r|rne)?\s*$|\w+m(ø|oe)de(t|r|rne)?\s*$", re.I)
+
+
+def _periods(text: str) -> tuple[str | None, str | None, bool]:
+    """(date_from, date_to, soft) for period expressions.
+
+    A month ("i juni 2017"), a comparison ("før 2020") or a year attached to a
+    meeting word ("møder i 2022") restricts meeting dates. Any other year ("udgifter
+    til ledsagelse i 2018") may be the topic's year, so it only boosts (soft).
+    """
+    lo: str | None = None
+    hi: str | None = None
+    soft = True
+    for m in _PERIOD.finditer(text):
+        prep = (m.group("prep") or "").lower()
+        year = int(m.group("year"))
+        month = MONTHS.get((m.group("month") or "").lower().rstrip("."))
+        if not prep and not month:
+            continue  # a bare year is usually part of a name ("IHI konference 2020"), not a period
+        if month:
+            first = date(year, month, 1)
+            last = date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1
+            start, end = first.isoformat(), date.fromordinal(last).isoformat()
+        else:
+            start, end = f"{year}-01-01", f"{year}-12-31"
+        if prep in ("før", "inden"):
+            start, end = "0001-01-01", date.fromisoformat(start).fromordinal(
+                date.fromisoformat(start).toordinal() - 1).isoformat()
+        elif prep in ("efter",):
+            start, end = date.fromordinal(date.fromisoformat(end).toordinal() + 1).isoformat(), "9999-12-31"
+        elif prep in ("fra", "siden"):
+            end = "9999-12-31"
+        elif prep == "til":
+            start = "0001-01-01"
+        before = text[max(0, m.start() - 40):m.start()]
+        if month or prep in ("før", "inden", "efter") or _MEETING_WORD_BEFORE.search(before):
+            soft = False
+        lo = start if lo is None else min(lo, start)
+        hi = end if hi is None else max(hi, end)
+    return lo, hi, soft
+
+
+def _exact_dates(text: str) -> list[str]:
+    out = []
+    for m in NUMERIC_DATE.finditer(text):
+        d = safe_date(expand_year(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if d:
+            out.append(d.isoformat())
+    for m in WORD_DATE.finditer(text):
+        d = safe_date(int(m.group(3)), MONTHS[m.group(2).lower().rstrip(".")], int(m.group(1)))
+        if d:
+            out.append(d.isoformat())
+    return list(dict.fromkeys(out))
+
+
+def detect_intent(text: str) -> Intent:
+    """The kind of answer asked for; 'fact' when nothing more specific matches."""
+    for intent, pattern in _INTENTS:
+        if pattern.search(text):
+            return intent
+    return "fact"
+
+
+def parse_query(text: str, aliases: dict[str, list[str]]) -> Query:
+    """Understand a question: named clusters, periods, exact dates, intent, item reference."""
+    clusters, spans = find_clusters(text, aliases)
+    toks = _WORD.findall(text.replace("-", " "))
+    removed = tuple(" ".join(toks[a:b]) for a, b in spans)
+    dates = _exact_dates(text)
+    # Exact dates are not periods: strip them before looking for "i 2017"-style periods.
+    without_dates = WORD_DATE.sub(" ", NUMERIC_DATE.sub(" ", text))
+    lo, hi, soft = _periods(without_dates)
+    item = _ITEM_REF.search(text)
+    return Query(
+        text=text,
+        intent=detect_intent(text),
+        clusters=tuple(clusters),
+        unknown_clusters=tuple(_unknown_clusters(text, clusters, aliases)),
+        date_from=lo,
+        date_to=hi,
+        soft_period=soft and lo is not None,
+        dates=tuple(dates),
+        latest_meeting=bool(_LATEST_MEETING.search(text)),
+        prefer_recent=bool(_RECENT.search(text)),
+        item_number=item.group(1) if item else None,
+        terms_removed=removed,
+    )

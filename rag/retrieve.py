@@ -1,0 +1,238 @@
+"""Hybrid retrieval at agenda-item level: filters inside the index, dense + BM25, fusion.
+
+Contract of ``retrieve``: hits are agenda items (one best chunk each), sorted by
+descending fused score, all satisfying the filters (cluster, period, meeting,
+scope) because the filters are applied inside the dense and lexical searches,
+never to a short final list.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+
+from rag.dates import date_forms
+from rag.index import Index
+from rag.lexical import analyze
+from rag.query import Query
+from rag.settings import RetrievalSettings
+from rag.types import HEADER, Embedder, Hit
+
+logger = logging.getLogger(__name__)
+
+# Words that say what kind of answer is wanted, not what it is about: they do not
+# count when measuring how much of a question an item covers.
+_GENERIC = (
+    "hvad hvem hvornår hvor hvorfor hvordan hvilken hvilke hvilket blev bliver er var har havde "
+    "beslutte besluttede beslutning besluttet beslutninger vedtaget godkendt aftalt sagt siger "
+    "står nævnes drøftet drøftede mener status nyt nyeste seneste sidste referat referaterne "
+    "referatet møde mødet møder mødets klynge klyngen klyngerne klyngens klyngestyregruppe "
+    "klyngestyregruppen klyngestyregruppemøde styregruppe styregruppen punkt punktet dagsorden "
+    "dagsordenspunkt skete sket gøre gjorde fremgår om i på til af for med den det de der som "
+    "og at en et skal kan ny nye"
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Explicit filters from the API caller (on top of what the question implies)."""
+
+    cluster: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    scopes: Collection[str] | None = None
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Item hits plus, when the question cannot be answered from this index, why."""
+
+    hits: tuple[Hit, ...]
+    refusal: str | None = None
+    query_terms: tuple[str, ...] = ()
+
+
+def content_terms(query: Query) -> list[str]:
+    """Analyzed question terms that carry its topic (no question words, no cluster names)."""
+    generic = set(analyze(_GENERIC))
+    for removed in query.terms_removed:
+        generic.update(analyze(removed))
+    terms = [t for t in analyze(query.text) if t not in generic and not t.isdigit()]
+    return list(dict.fromkeys(terms))
+
+
+def _fmt(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day}.{d.month}.{d.year}"
+
+
+class Retriever:
+    """Hybrid retriever over a loaded ``Index``."""
+
+    def __init__(self, index: Index, embedder: Embedder, settings: RetrievalSettings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self._clusters = sorted({m.cluster for m in index.meetings.values() if m.cluster})
+        self._lower_texts: dict[str, str] = {}
+
+    @property
+    def clusters(self) -> list[str]:
+        return self._clusters
+
+    def _meeting_ids(self, clusters: list[str] | None, date_from: str | None, date_to: str | None) -> list[str]:
+        out = []
+        for mid, m in self.index.meetings.items():
+            if clusters and m.cluster not in clusters:
+                continue
+            if (date_from or date_to) and not m.date:
+                continue
+            if date_from and m.date and m.date < date_from:
+                continue
+            if date_to and m.date and m.date > date_to:
+                continue
+            out.append(mid)
+        return out
+
+    def _date_mentioned(self, iso: str) -> bool:
+        forms = date_forms(date.fromisoformat(iso))
+        for m in self.index.meetings.values():
+            text = self._lower_texts.get(m.id)
+            if text is None:
+                text = " ".join([m.header.text, *(i.text for i in m.items)]).lower()
+                self._lower_texts[m.id] = text
+            if any(f in text for f in forms):
+                return True
+        return False
+
+    def _scope(self, query: Query, filters: Filters) -> tuple[np.ndarray | None, str | None]:
+        """Allowed chunk rows, or a refusal reason when the question's scope is empty."""
+        clusters = list(query.clusters)
+        if filters.cluster:
+            clusters = [filters.cluster] if not clusters or filters.cluster in clusters else []
+            if not clusters:
+                return None, "Spørgsmålet nævner en anden klynge end det valgte filter."
+        absent = [c for c in clusters if c not in self._clusters] + list(query.unknown_clusters)
+        present = [c for c in clusters if c in self._clusters]
+        if absent and not present:
+            have = ", ".join(self._clusters) or "ingen"
+            return None, (
+                f"Der er ingen referater fra {' og '.join(absent)} i samlingen "
+                f"(der er referater fra: {have})."
+            )
+        date_from, date_to = filters.date_from, filters.date_to
+        if query.has_period and not query.soft_period:
+            date_from = max(filter(None, [date_from, query.date_from]), default=None)
+            date_to = min(filter(None, [date_to, query.date_to]), default=None)
+        meeting_ids = self._meeting_ids(present or None, date_from, date_to)
+        if not meeting_ids:
+            who = " og ".join(present) if present else "klyngerne"
+            return None, f"Der er ingen referater fra {who} i den periode, spørgsmålet nævner."
+        if query.dates:
+            on_date = [mid for mid in meeting_ids if self.index.meetings[mid].date in query.dates]
+            if on_date:
+                meeting_ids = on_date
+            elif not any(self._date_mentioned(d) for d in query.dates):
+                days = ", ".join(_fmt(d) for d in query.dates)
+                return None, f"Der er ikke noget referat fra et møde den {days} i samlingen."
+        if query.latest_meeting:
+            dated = [mid for mid in meeting_ids if self.index.meetings[mid].date]
+            if dated:
+                latest = max(self.index.meetings[mid].date or "" for mid in dated)
+                meeting_ids = [mid for mid in dated if self.index.meetings[mid].date == latest]
+        restrict = (
+            len(meeting_ids) < len(self.index.meetings) or filters.scopes is not None
+        )
+        if not restrict:
+            return None, None
+        rows = self.index.rows(meeting_ids=meeting_ids, scopes=filters.scopes)
+        if rows is not None and len(rows) == 0:
+            return rows, "Der er ingen referater, som du har adgang til, der passer til spørgsmålet."
+        return rows, None
+
+    def retrieve(self, query: Query, filters: Filters | None = None, top_k: int | None = None) -> Retrieval:
+        """Agenda items for ``query``, best first; see the module docstring for the contract."""
+        filters = filters or Filters()
+        top_k = top_k or self.settings.top_k
+        allowed, refusal = self._scope(query, filters)
+        terms = content_terms(query)
+        if refusal:
+            return Retrieval(hits=(), refusal=refusal, query_terms=tuple(terms))
+        k = self.settings.candidates
+        qvec = self.embedder.embed_query(query.text)
+        dense = self.index.dense_search(qvec, k, allowed)
+        lexical = self.index.lexical_search(query.text, k, allowed)
+        fused = self._fuse(dense, lexical)
+        hits = self._to_items(fused, dict(dense), dict(lexical), query, terms)
+        return Retrieval(hits=tuple(hits[: max(top_k, 1)]), query_terms=tuple(terms))
+
+    def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> dict[int, float]:
+        s = self.settings
+        scores: dict[int, float] = {}
+        if s.fusion == "rrf":
+            for rank, (row, _) in enumerate(dense):
+                scores[row] = scores.get(row, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
+            for rank, (row, _) in enumerate(lexical):
+                scores[row] = scores.get(row, 0.0) + s.lexical_weight / (s.rrf_k + rank + 1)
+            return scores
+        # weighted: min-max normalised scores
+        for weight, ranking in ((s.dense_weight, dense), (s.lexical_weight, lexical)):
+            if not ranking:
+                continue
+            vals = np.array([v for _, v in ranking], dtype=np.float32)
+            lo, hi = float(vals.min()), float(vals.max())
+            for row, v in ranking:
+                norm = (v - lo) / (hi - lo) if hi > lo else 1.0
+                scores[row] = scores.get(row, 0.0) + weight * norm
+        return scores
+
+    def _coverage(self, terms: list[str], row: int) -> float:
+        if not terms:
+            return 0.0
+        c = self.index.chunks[row]
+        meeting = self.index.meetings.get(c.meeting_id)
+        text = c.search_text
+        if meeting is not None:
+            full = [i for i in meeting.items if i.number == c.item]
+            text = f"{c.title}\n{full[0].text}" if full else (
+                meeting.header.text if c.item == HEADER else c.search_text)
+        have = set(analyze(text))
+        return sum(1 for t in terms if t in have) / len(terms)
+
+    def _to_items(
+        self, fused: dict[int, float], dense: dict[int, float], lexical: dict[int, float],
+        query: Query, terms: list[str],
+    ) -> list[Hit]:
+        best: dict[tuple[str, str], Hit] = {}
+        for row, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            c = self.index.chunks[row]
+            key = (c.meeting_id, c.item)
+            if key in best:
+                continue
+            best[key] = Hit(chunk=c, score=score, dense_score=dense.get(row), lexical_score=lexical.get(row))
+        hits = []
+        top = max((h.score for h in best.values()), default=0.0) or 1.0
+        for h in best.values():
+            boost = 1.0
+            c = h.chunk
+            if query.soft_period and c.date and query.date_from and query.date_to and (
+                query.date_from <= c.date <= query.date_to
+            ):
+                boost += 0.15
+            if query.item_number and c.item == query.item_number:
+                boost += 0.1
+            score = h.score * boost / top
+            hits.append(replace(h, score=score))
+        hits.sort(key=lambda h: -h.score)
+        # Coverage only for the items that can still matter.
+        out = []
+        rows = {(self.index.chunks[r].meeting_id, self.index.chunks[r].item, self.index.chunks[r].part): r
+                for r in fused}
+        for h in hits[: max(self.settings.top_k * 4, 20)]:
+            row = rows[(h.chunk.meeting_id, h.chunk.item, h.chunk.part)]
+            out.append(replace(h, coverage=self._coverage(terms, row)))
+        return out

@@ -1,0 +1,72 @@
+"""Question understanding: clusters and aliases, periods, exact dates, intent."""
+
+import pytest
+
+from rag.query import detect_intent, find_clusters, parse_query
+from rag.settings import DEFAULT_CLUSTER_ALIASES as ALIASES
+
+
+@pytest.mark.parametrize("text", [
+    "Hvad besluttede Randersklyngen om IV-behandling?",
+    "hvad sagde randers-klyngen",
+    "Randers klyngen og IV",
+    "klyngen i Randers",
+    "Randersklyngens møde",
+    "den politiske randersklynge",
+    "referat fra RRA",
+])
+def test_randers_cluster_aliases(text):
+    assert parse_query(text, ALIASES).clusters == ("Randersklyngen",)
+
+
+def test_abbreviation_needs_capitals():
+    assert find_clusters("rra er ikke et navn her", ALIASES)[0] == []
+
+
+def test_unknown_cluster_is_reported_not_guessed():
+    q = parse_query("Hvad gjorde Viborg-klyngen om rygestop?", ALIASES)
+    assert q.clusters == () and q.unknown_clusters == ("Viborgklyngen",)
+
+
+def test_known_name_without_minutes_is_a_cluster():
+    assert parse_query("Hvad besluttede Aarhusklyngen?", ALIASES).clusters == ("Aarhusklyngen",)
+
+
+@pytest.mark.parametrize("text, lo, hi, soft", [
+    ("møder i 2022", "2022-01-01", "2022-12-31", False),
+    ("mødet i januar 2023", "2023-01-01", "2023-01-31", False),
+    ("Hvad besluttede klyngen før 2020?", "0001-01-01", "2019-12-31", False),
+    ("efter 2019", "2020-01-01", "9999-12-31", False),
+    ("udgifter til ledsagelse i 2018", "2018-01-01", "2018-12-31", True),
+])
+def test_periods(text, lo, hi, soft):
+    q = parse_query(text, ALIASES)
+    assert (q.date_from, q.date_to, q.soft_period) == (lo, hi, soft)
+
+
+def test_bare_year_in_a_name_is_not_a_period():
+    q = parse_query("IHI konference 2020 prækonference", ALIASES)
+    assert q.date_from is None and q.date_to is None
+
+
+def test_exact_dates_are_not_periods():
+    q = parse_query("Hvad skete der på mødet 22.06.17 og den 9. november 2017?", ALIASES)
+    assert q.dates == ("2017-06-22", "2017-11-09")
+    assert q.date_from is None
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("Hvem blev formand?", "who"),
+    ("Hvor mange sengepladser?", "amount"),
+    ("Hvad koster det?", "amount"),
+    ("Hvornår træder aftalen i kraft?", "when"),
+    ("Hvad besluttede klyngen om IV?", "decision"),
+    ("sundhedshus hobro borgerinddragelse", "fact"),
+])
+def test_intent(text, intent):
+    assert detect_intent(text) == intent
+
+
+def test_latest_meeting_and_item_reference():
+    q = parse_query("seneste møde randersklyngen, hvad stod der i punkt 3?", ALIASES)
+    assert q.latest_meeting and q.item_number == "3"
