@@ -1,0 +1,246 @@
+"""HTML loader (selectolax/lexbor): the page's content without menus, banners and scripts.
+
+Block elements become lines, ``<br>`` a newline, list items ``- item`` or
+``3. item``, table rows tab-separated cells, definition lists ``term: definition``
+and headings their own line after a blank one. Page chrome is skipped while
+walking, never decomposed, so no node is touched after it has been freed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from rag.errors import IngestError
+from rag.ingest._text import DANISH_BINARY, DANISH_EMPTY, Extracted, clean, decode, tidy_lines
+from rag.ingest.sniff import UTF16_BOMS, looks_binary
+
+logger = logging.getLogger(__name__)
+
+DANISH_CORRUPT = "HTML-filen kan ikke læses."
+
+_DROP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "nav", "form", "button", "select", "input", "textarea",
+    "iframe", "svg", "canvas", "object", "embed", "dialog", "menu", "head", "title", "meta", "link",
+})  # fmt: skip
+_DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog"})
+_JUNK_WORDS = ("cookie", "consent", "banner", "menu", "breadcrumb", "skip")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset({
+    "p", "div", "section", "article", "main", "aside", "header", "footer", "address", "blockquote",
+    "figure", "figcaption", "details", "summary", "fieldset", "center", "hr", "caption",
+    "thead", "tbody", "tfoot", "tr", "td", "th", "li", "dt", "dd",
+})  # fmt: skip
+_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I
+)
+# WHATWG: pages labelled latin-1 or ascii are decoded as windows-1252.
+_CHARSET_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+def extract(data: bytes, path: str) -> Extracted:
+    """Decode (BOM, meta charset, utf-8/cp1252/latin-1) and render the page body as text."""
+    if not data.startswith(UTF16_BOMS) and looks_binary(data):
+        raise IngestError(path, "binary content", danish=DANISH_BINARY)
+    text, encoding = decode(data, declared_charset(data))
+    logger.debug("%s decoded as %s", path, encoding)
+    tree = LexborHTMLParser(text)
+    root = tree.body or tree.root
+    if root is None:
+        raise IngestError(path, "empty (no HTML content)", danish=DANISH_EMPTY)
+    walker = _Walker()
+    try:
+        walker.walk(root)
+    except RecursionError as exc:
+        raise IngestError(path, "corrupt HTML (nested too deeply)", danish=DANISH_CORRUPT) from exc
+    return Extracted(clean(walker.text()))
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset named by a <meta> tag or XML declaration, as a Python codec name."""
+    match = _CHARSET.search(data[:4096])
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii", errors="ignore")
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        logger.debug("unknown charset %r in meta tag", label)
+        return None
+    if name.startswith(("utf-16", "utf-32")):
+        return "utf-8"  # a utf-16 label on a page without a BOM is wrong (WHATWG does the same)
+    return _CHARSET_ALIASES.get(name, name)
+
+
+def _attr(node: LexborNode, name: str) -> str:
+    return (node.attributes.get(name) or "").lower()
+
+
+def _holds_content(node: LexborNode) -> bool:
+    """Guard against removing the page: never drop an element that holds the main content."""
+    return node.tag in ("html", "body", "main", "article") or node.css_first("main, article, h1") is not None
+
+
+def _inside_content(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in ("main", "article"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def is_junk(node: LexborNode) -> bool:
+    """True for scripts, forms, hidden elements, menus, cookie banners and page headers/footers."""
+    tag = node.tag or ""
+    if tag in _DROP_TAGS:
+        return True
+    attributes = node.attributes
+    if "hidden" in attributes or _attr(node, "aria-hidden") == "true":
+        return True
+    style = _attr(node, "style").replace(" ", "")
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    names = f"{_attr(node, 'id')} {_attr(node, 'class')}"
+    if _attr(node, "role") in _DROP_ROLES or any(word in names for word in _JUNK_WORDS):
+        return not _holds_content(node)
+    if tag in ("header", "footer"):
+        # An article's own header holds its title; the page's header holds the menus.
+        return not _inside_content(node) and not _holds_content(node)
+    return False
+
+
+class _Walker:
+    """Renders a DOM subtree into lines; whitespace inside a line is collapsed."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._parts: list[str] = []
+        self._prefix = ""
+        self._depth = 0
+
+    def text(self) -> str:
+        self.newline()
+        return tidy_lines(self.lines)
+
+    def newline(self) -> None:
+        content = " ".join(clean("".join(self._parts)).split())
+        self._parts = []
+        if content:
+            self.lines.append(self._prefix + content)
+            self._prefix = ""
+
+    def blank(self) -> None:
+        self.newline()
+        self.lines.append("")
+
+    def walk(self, node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            if child.is_text_node:
+                self._parts.append(child.text_content or "")
+            elif child.is_element_node and not is_junk(child):
+                self._element(child)
+
+    def _element(self, node: LexborNode) -> None:
+        tag = node.tag or ""
+        if tag == "br":
+            self.newline()
+        elif tag in _HEADINGS:
+            self.blank()
+            self.walk(node)
+            self.newline()
+        elif tag in ("ul", "ol"):
+            self._list(node)
+        elif tag == "table" and not _is_layout_table(node):
+            self._table(node)
+        elif tag == "dl":
+            self._definitions(node)
+        elif tag == "pre":
+            self.newline()
+            self.lines.extend((node.text(deep=True) or "").splitlines())
+        elif tag in _BLOCKS or tag == "table":
+            self.newline()
+            self.walk(node)
+            self.newline()
+        else:
+            self.walk(node)
+
+    def _list(self, node: LexborNode) -> None:
+        ordered = node.tag == "ol"
+        number = _int(node.attributes.get("start"), 1)
+        self._depth += 1
+        for item in node.iter():
+            if is_junk(item):
+                continue
+            if item.tag != "li":  # e.g. a <ul> directly inside a <ul>
+                self._element(item)
+                continue
+            number = _int(item.attributes.get("value"), number)
+            self.newline()
+            self._prefix = "  " * (self._depth - 1) + (f"{number}. " if ordered else "- ")
+            self.walk(item)
+            self.newline()
+            number += 1
+        self._depth -= 1
+        self._prefix = ""
+
+    def _table(self, node: LexborNode) -> None:
+        self.newline()
+        for part in node.iter():
+            if part.tag == "caption":
+                self.lines.append(_inline(part))
+            rows = part.iter() if part.tag in ("thead", "tbody", "tfoot") else [part]
+            for row in rows:
+                if row.tag != "tr" or is_junk(row):
+                    continue
+                cells = [
+                    _inline(cell) for cell in row.iter() if cell.tag in ("td", "th") and not is_junk(cell)
+                ]
+                if any(cells):
+                    self.lines.append("\t".join(cells))
+
+    def _definitions(self, node: LexborNode) -> None:
+        self.newline()
+        terms: list[str] = []
+        definitions: list[str] = []
+        # HTML allows <div> wrappers around dt/dd groups.
+        items = [item for child in node.iter() for item in (child.iter() if child.tag == "div" else [child])]
+        for item in items:
+            if is_junk(item) or item.tag not in ("dt", "dd"):
+                continue
+            if item.tag == "dt" and definitions:
+                self.lines.append(_definition_line(terms, definitions))
+                terms, definitions = [], []
+            (terms if item.tag == "dt" else definitions).append(_inline(item))
+        if terms or definitions:
+            self.lines.append(_definition_line(terms, definitions))
+
+
+def _definition_line(terms: list[str], definitions: list[str]) -> str:
+    term, definition = ", ".join(t for t in terms if t), "; ".join(d for d in definitions if d)
+    return f"{term}: {definition}" if term and definition else term or definition
+
+
+def _inline(node: LexborNode) -> str:
+    """The subtree's text on one line (for table cells and definition lists)."""
+    walker = _Walker()
+    walker.walk(node)
+    walker.newline()
+    return " ".join(" ".join(walker.lines).split())
+
+
+def _is_layout_table(node: LexborNode) -> bool:
+    """Tables used for page layout (nested tables, headings inside) are rendered as blocks."""
+    return any(inner.mem_id != node.mem_id for inner in node.css("table")) or (
+        node.css_first("h1, h2, h3, h4, h5, h6") is not None
+    )
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
