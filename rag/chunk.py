@@ -10,6 +10,7 @@ text rarely repeats.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -50,6 +51,28 @@ def context_line(meeting: Meeting, item: str, title: str) -> str:
     return " · ".join([*parts, where])
 
 
+def _title_key(text: str) -> str:
+    words = re.findall(r"[\wæøå]+", text.lower())
+    return " ".join(words[:4])
+
+
+def header_text(meeting: Meeting) -> str:
+    """The header unit without the printed agenda list (its titles are the items' job)."""
+    lines = meeting.header.text.splitlines()
+    keys = [_title_key(i.title) for i in meeting.items if _title_key(i.title)]
+    if len(keys) < 2:
+        return meeting.header.text.strip()
+    norm = [_title_key(re.sub(r"^\s*(?:punkt\s*)?\d{1,2}\s*[.):]?\s*", "", ln, flags=re.I)) for ln in lines]
+    hits = [i for i, n in enumerate(norm) if n and any(n.startswith(k) or k.startswith(n) for k in keys)]
+    if len(hits) < 2:
+        return meeting.header.text.strip()
+    first, last = hits[0], hits[-1]
+    # Keep the printed agenda's trailing "Bilag" bullets out too: up to the next blank line.
+    while last + 1 < len(lines) and lines[last + 1].strip() and len(lines[last + 1].split()) < 12:
+        last += 1
+    return "\n".join(lines[:first] + lines[last + 1:]).strip()
+
+
 def _splitter(settings: IndexSettings) -> RecursiveCharacterTextSplitter:
     return RecursiveCharacterTextSplitter(
         chunk_size=settings.chunk_words,
@@ -69,8 +92,9 @@ def chunk_meeting(meeting: Meeting, settings: IndexSettings, scope: str | None =
     splitter = _splitter(settings)
     scope = scope if scope is not None else meeting.cluster
     units: list[tuple[str, str, str, str | None]] = []
-    if meeting.header.text.strip():
-        units.append((HEADER, meeting.title or "Mødets forside", meeting.header.text.strip(), None))
+    head = header_text(meeting)
+    if head:
+        units.append((HEADER, meeting.title or "Mødets forside", head, None))
     for item in meeting.items:
         units.append((item.number, item.title, _item_body(item), item.decision))
 

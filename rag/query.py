@@ -39,6 +39,15 @@ _PERIOD = re.compile(
 )
 _LATEST_MEETING = re.compile(r"\b(seneste|sidste|nyeste)\s+(klynge\w*)?møde", re.I)
 _RECENT = re.compile(r"\b(nyeste|seneste|senest|aktuelle)\b", re.I)
+# Questions about the meeting itself (who led it, who attended, when/where it was held):
+# the answer is in the header unit (front matter and attendance lists).
+_ABOUT_MEETING = re.compile(
+    r"\bmødeleder|\breferent|\bdeltog\b|\bdeltager|\bafbud\b|\bfraværende\b|\bmødedato|"
+    r"\bgodkendt af\b|\bgodkendt referatet|\bgodkendte referatet|\bhar godkendt referatet|"
+    r"\b(hvor|hvornår|hvordan)\b[^?]*\b(møde|mødet|\w+møde|\w+mødet)\b[^?]*\bholdt\b|"
+    r"\bhvilken dato\b[^?]*\bmød",
+    re.I,
+)
 _ITEM_REF = re.compile(r"\b(?:punkt|pkt\.?|dagsordenspunkt)\s*(\d{1,2})\b", re.I)
 # A cluster-like word the alias table does not know: "Aarhusklyngen", "Horsens-klyngen".
 _CLUSTER_WORD = re.compile(r"\b([A-ZÆØÅa-zæøå]{3,})[- ]?klyngens?\b")
@@ -61,6 +70,7 @@ class Query:
     latest_meeting: bool = False
     prefer_recent: bool = False
     item_number: str | None = None
+    about_meeting: bool = False
     terms_removed: tuple[str, ...] = field(default=())
 
     @property
@@ -212,5 +222,6 @@ def parse_query(text: str, aliases: dict[str, list[str]]) -> Query:
         latest_meeting=bool(_LATEST_MEETING.search(text)),
         prefer_recent=bool(_RECENT.search(text)),
         item_number=item.group(1) if item else None,
+        about_meeting=bool(_ABOUT_MEETING.search(text)),
         terms_removed=removed,
     )

@@ -9,6 +9,7 @@ never to a short final list.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
@@ -20,7 +21,7 @@ from rag.index import Index
 from rag.lexical import analyze
 from rag.query import Query
 from rag.settings import RetrievalSettings
-from rag.types import HEADER, Embedder, Hit
+from rag.types import HEADER, Chunk, Embedder, Hit
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,14 @@ def content_terms(query: Query) -> list[str]:
         generic.update(analyze(removed))
     terms = [t for t in analyze(query.text) if t not in generic and not t.isdigit()]
     return list(dict.fromkeys(terms))
+
+
+_ATTENDANCE_TITLE = re.compile(r"^\s*(møde)?deltagere|^\s*til stede|^\s*fremmødte|^\s*afbud", re.I)
+
+
+def is_attendance(chunk: Chunk) -> bool:
+    """The header unit, or an agenda item that is itself the attendance list ("Mødedeltagere")."""
+    return chunk.item == HEADER or bool(_ATTENDANCE_TITLE.match(chunk.title))
 
 
 def _fmt(iso: str) -> str:
@@ -160,6 +169,8 @@ class Retriever:
         top_k = top_k or self.settings.top_k
         allowed, refusal = self._scope(query, filters)
         terms = content_terms(query)
+        if not terms and query.intent == "decision":
+            top_k = max(top_k, 12)  # "which decisions were made …": list the scoped meetings' items
         if refusal:
             return Retrieval(hits=(), refusal=refusal, query_terms=tuple(terms))
         k = self.settings.candidates
@@ -190,7 +201,9 @@ class Retriever:
                 scores[row] = scores.get(row, 0.0) + weight * norm
         return scores
 
-    def _coverage(self, terms: list[str], row: int) -> float:
+    def _coverage(self, terms: list[str], row: int, query: Query) -> float:
+        if query.about_meeting and is_attendance(self.index.chunks[row]):
+            return 1.0  # the meeting's own front matter answers questions about the meeting
         if not terms:
             return 0.0
         c = self.index.chunks[row]
@@ -225,6 +238,8 @@ class Retriever:
                 boost += 0.15
             if query.item_number and c.item == query.item_number:
                 boost += 0.1
+            if query.about_meeting and is_attendance(c):
+                boost += 0.3
             score = h.score * boost / top
             hits.append(replace(h, score=score))
         hits.sort(key=lambda h: -h.score)
@@ -234,5 +249,5 @@ class Retriever:
                 for r in fused}
         for h in hits[: max(self.settings.top_k * 4, 20)]:
             row = rows[(h.chunk.meeting_id, h.chunk.item, h.chunk.part)]
-            out.append(replace(h, coverage=self._coverage(terms, row)))
+            out.append(replace(h, coverage=self._coverage(terms, row, query)))
         return out

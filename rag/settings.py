@@ -133,7 +133,8 @@ class Settings(BaseSettings):
     """Top-level settings; see ``.env.example`` for every variable."""
 
     model_config = SettingsConfigDict(
-        env_prefix="RAG_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+        env_prefix="RAG_", env_nested_delimiter="__", env_file=".env", extra="ignore",
+        env_ignore_empty=True,
     )
 
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from rag.answer.select import Selected, select_items
+from rag.answer.select import DECIDED, Selected, select_items
 from rag.chunk import format_date
 from rag.lexical import analyze
 from rag.query import Query
@@ -29,13 +29,28 @@ _MONEY = re.compile(r"\bkr\b|\bkr\.|\bmio\b|\bmia\b|\d{1,3}(?:\.\d{3})+|\d+,\d+|
 _MONEY_Q = re.compile(r"kost|pris|beløb|udgift|budget|\bkr\b|mio|midler|forbrug|penge|bevilling", re.I)
 _WHEN = re.compile(
     r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b(19|20)\d\d\b|\bjanuar|februar|marts|april|\bmaj\b|juni|juli|"
-    r"august|september|oktober|november|december|mandag|tirsdag|onsdag|torsdag|fredag|\buge \d|\bkl\. ?\d",
+    r"august|september|oktober|november|december|mandag|tirsdag|onsdag|torsdag|fredag|\buge \d|\bkl\. ?\d|"
+    r"\b(sidste|næste|forrige|seneste|kommende) (møde|år|måned)|\bforår|\befterår|\bsommer|\bvinter|\bprimo\b|"
+    r"\bultimo\b|\bmedio\b|\btidligere\b",
     re.I,
 )
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+\b")
+_ORG_WORDS = {
+    "region", "regionshospitalet", "hospitalsenhed", "hospitalsenheden", "kommune", "steno", "danske",
+    "sundhedsstyrelsen", "psykiatrien", "almen", "klynge", "aarhus", "aalborg", "center",
+}
+_INITIALS = re.compile(r"\b[A-ZÆØÅ]{2,4}\b")
 _ROLE = re.compile(r"formand|direktør|chef|leder|referent|konsulent|sekretær|læge|repræsentant|medlem", re.I)
 
-MAX_WORDS_PER_ITEM = 55
+# Quote budget in words per item, by number of items in the answer: short answers
+# (median ≤ 80 words) that still carry the decision and the asked facts.
+BUDGET = {1: 130, 2: 75, 3: 55}
+MIN_BUDGET = 45
+WINDOW = 2  # sentences that follow a chosen one
+NUMBER_BONUS = 0.5  # figures, dates and amounts are what readers come for
+SHORT_DECISION = 40  # a decision this short is always quoted
+MIN_SUPPORT_WORDS = 20
+_LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,41 @@ def _feature(sentence: str, query: Query) -> float:
         return 1.2 if _WHEN.search(sentence) else 0.0
     if intent == "who":
         return (1.0 if _NAME.search(sentence) else 0.0) + (0.4 if _ROLE.search(sentence) else 0.0)
+    if intent == "decision":
+        return 0.8 if DECIDED.search(sentence) else 0.0
     return 0.0
+
+
+def _has_person(text: str) -> bool:
+    for m in _NAME.finditer(text):
+        if m.group(0).split()[0].lower() not in _ORG_WORDS:
+            return True
+    return bool(_INITIALS.search(text))
+
+
+def _evidence(query: Query, quotes: list[str], item_text: str) -> bool:
+    """Does what we quote carry the kind of fact asked for (an amount, a date, a person)?"""
+    joined = " ".join(quotes)
+    if query.intent == "amount":
+        if _MONEY_Q.search(query.text) and not _MONEY.search(joined):
+            return False
+        if not _NUMBER.search(joined):
+            return False
+        if query.soft_period and query.date_from and query.date_to and query.date_from[:4] == query.date_to[:4]:
+            return query.date_from[:4] in item_text  # "udgifter i 2020": the item must speak of 2020
+        return True
+    if query.intent == "when":
+        return bool(_WHEN.search(joined))
+    if query.intent == "who":
+        return _has_person(joined) or bool(_ROLE.search(joined))
+    return True
+
+
+_NO_EVIDENCE = {
+    "amount": "Referaterne nævner ikke det beløb eller antal, der spørges om.",
+    "when": "Referaterne nævner ikke tidspunktet.",
+    "who": "Referaterne nævner ikke, hvem det drejer sig om.",
+}
 
 
 def _idf(terms: list[str], selected: list[Selected]) -> dict[str, float]:
@@ -85,45 +134,89 @@ def _score_sentences(sel: Selected, query: Query, terms: list[str], idf: dict[st
             continue
         have = set(analyze(sent))
         lexical = sum(idf.get(t, 1.0) for t in terms if t in have)
-        feat = _feature(sent, query)
+        feat = _feature(sent, query) + (NUMBER_BONUS if _NUMBER.search(sent) else 0.0)
         scored.append(_Scored(i, sent, lexical + feat * (1.0 if lexical > 0 else 0.5)))
     return scored
 
 
-def _pick(scored: list[_Scored], budget: int, min_score: float) -> list[_Scored]:
-    chosen: list[_Scored] = []
+def _pick(scored: list[_Scored], budget: int, min_score: float, window: int = 0,
+          pool_size: int | None = None, by_index: dict[int, _Scored] | None = None) -> list[_Scored]:
+    """Best sentences first, each with up to ``window`` following sentences (minutes
+    develop a point over a few sentences), until ``budget`` words are used."""
+    chosen: dict[int, _Scored] = {}
     words = 0
     for s in sorted(scored, key=lambda s: -s.score):
         if s.score < min_score and chosen:
             break
-        n = len(s.text.split())
-        if chosen and words + n > budget:
-            continue
-        chosen.append(s)
-        words += n
+        run = [s]
+        if window and by_index is not None:
+            run += [by_index[j] for j in range(s.index + 1, s.index + 1 + window) if j in by_index]
+        for r in run:
+            n = len(r.text.split())
+            if r.index in chosen or (chosen and words + n > budget):
+                continue
+            chosen[r.index] = r
+            words += n
         if words >= budget:
             break
-    return sorted(chosen, key=lambda s: s.index)
+    return sorted(chosen.values(), key=lambda s: s.index)
 
 
-def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, float]) -> tuple[str, str]:
-    """(answer text for the item, verbatim quote) — decision first for decision questions."""
-    if query.intent == "decision" and sel.decision:
-        pool = sentences(sel.decision)
-        scored = _score_sentences(sel, query, terms, idf, pool)
-        total = sum(len(s.text.split()) for s in scored)
-        chosen = scored if total <= MAX_WORDS_PER_ITEM else _pick(scored, MAX_WORDS_PER_ITEM, 0.0)
+def _with_lists(chosen: list[_Scored], pool: list[str], budget: int) -> list[_Scored]:
+    """A chosen sentence that introduces a list ("følgende emner:") brings its entries."""
+    out = list(chosen)
+    have = {s.index for s in chosen}
+    words = sum(len(s.text.split()) for s in chosen)
+    for s in chosen:
+        if not s.text.endswith(":"):
+            continue
+        for j in range(s.index + 1, len(pool)):
+            entry = pool[j]
+            if j in have or not _LIST_ENTRY.match(entry) or words + len(entry.split()) > budget:
+                break
+            out.append(_Scored(j, entry, 0.0))
+            have.add(j)
+            words += len(entry.split())
+    return sorted(out, key=lambda s: s.index)
+
+
+def _words(items: list[_Scored]) -> int:
+    return sum(len(s.text.split()) for s in items)
+
+
+def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, float],
+                budget: int) -> tuple[str, str]:
+    """(answer text for the item, verbatim quote).
+
+    The decision comes first when it is asked for or short; the rest of the
+    budget goes to the item's sentences that best carry the asked fact.
+    """
+    parts: list[str] = []
+    quotes: list[str] = []
+    decision = sentences(sel.decision) if sel.decision else []
+    dec_words = sum(len(d.split()) for d in decision)
+    if decision and (query.intent == "decision" or dec_words <= SHORT_DECISION):
+        scored = _score_sentences(sel, query, terms, idf, decision)
+        chosen = scored if dec_words <= budget else _pick(scored, budget, 0.0)
+        chosen = _with_lists(chosen, decision, budget + 20)
         if chosen:
-            quote = " … ".join(s.text for s in chosen)
-            return f"Beslutning: «{quote}»", quote
-    pool = sentences(sel.text)
-    scored = _score_sentences(sel, query, terms, idf, pool)
-    best = max((s.score for s in scored), default=0.0)
-    chosen = _pick(scored, MAX_WORDS_PER_ITEM, best * 0.5)
-    if not chosen:
-        chosen = scored[:1]
-    quote = " … ".join(s.text for s in chosen)
-    return f"«{quote}»", quote
+            parts.append("Beslutning: «" + " … ".join(c.text for c in chosen) + "»")
+            quotes.extend(c.text for c in chosen)
+            budget -= _words(chosen)
+    if budget >= MIN_SUPPORT_WORDS or not parts:
+        in_decision = set(decision)
+        pool = [p for p in sentences(sel.text) if p not in in_decision]
+        scored = _score_sentences(sel, query, terms, idf, pool)
+        best = max((s.score for s in scored), default=0.0)
+        by_index = {x.index: x for x in scored}
+        chosen = _pick(scored, max(budget, MIN_SUPPORT_WORDS), best * 0.4, WINDOW, by_index=by_index)
+        chosen = _with_lists(chosen, pool, max(budget, MIN_SUPPORT_WORDS) + 30)
+        if not chosen and scored and not parts:
+            chosen = scored[:1]
+        if chosen:
+            parts.append("«" + " … ".join(c.text for c in chosen) + "»")
+            quotes.extend(c.text for c in chosen)
+    return "\n".join(parts), " … ".join(quotes)
 
 
 def _citation(sel: Selected, quote: str) -> Citation:
@@ -156,10 +249,15 @@ def answer_extractive(query: Query, retrieval: Retrieval, meetings: dict[str, Me
     if note:
         lines.append(note)
     citations: list[Citation] = []
-    for n, sel in enumerate(selected, start=1):
-        body, quote = _item_block(sel, query, terms, idf)
-        lines.append(f"{_label(sel)} [{n}]\n{body}")
+    budget = BUDGET.get(len(selected), MIN_BUDGET)
+    for sel in selected:
+        body, quote = _item_block(sel, query, terms, idf, budget)
+        if not _evidence(query, quote.split(" … "), sel.text):
+            continue
+        lines.append(f"{_label(sel)} [{len(citations) + 1}]\n{body}")
         citations.append(_citation(sel, quote))
+    if not citations:
+        return refusal(_NO_EVIDENCE.get(query.intent))
     return Answer(
         answer="\n\n".join(lines), refused=False, citations=tuple(citations),
         hits=retrieval.hits,

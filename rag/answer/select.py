@@ -9,12 +9,21 @@ the dev eval (see README, "Evaluation").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from rag.chunk import header_text
 from rag.lexical import analyze
 from rag.query import Query
 from rag.retrieve import Retrieval
 from rag.types import HEADER, Hit, Meeting
+
+DECIDED = re.compile(
+    r"\bbeslut\w*|\bvedt[ao]g\w*|\bgodkend\w*|\baftal\w*|\benig\w*|\budsæt\w*|\btilslut\w*|"
+    r"\bbakke\w* op|\bnedsætte\w*|\bopsige\w*|\btaget til efterretning|\bindkalde\w*|\bsættes på\b|"
+    r"\barbejde\w* videre",
+    re.I,
+)
 
 MAX_ITEMS = {"decision": 4, "fact": 3, "who": 3, "when": 3, "amount": 3, "where": 3}
 RELATIVE_COVERAGE = 0.75
@@ -41,7 +50,7 @@ def resolve(hit: Hit, meetings: dict[str, Meeting]) -> Selected | None:
     if m is None:
         return None
     if hit.chunk.item == HEADER:
-        text, title, decision, order = m.header.text, "Mødets forside og deltagerliste", None, -1
+        text, title, decision, order = header_text(m), "Mødets forside og deltagerliste", None, -1
     else:
         found = [i for i in m.items if i.number == hit.chunk.item]
         if not found:
@@ -63,6 +72,8 @@ def select_items(
     if not hits:
         return [], None
     has_terms = bool(retrieval.query_terms)
+    if not has_terms and query.intent == "decision":
+        return _listing(hits, meetings), None
     best_cov = max((h.coverage or 0.0) for h in hits)
     if has_terms and best_cov < min_coverage:
         return [], None
@@ -82,3 +93,20 @@ def select_items(
         latest = max(s.meeting.date or "" for s in keep)
         keep = [s for s in keep if (s.meeting.date or "") == latest]
     return keep, None
+
+
+MAX_LISTED = 6
+
+
+def _listing(hits: list[Hit], meetings: dict[str, Meeting]) -> list[Selected]:
+    """"Which decisions were made (at these meetings)?": the items of the scoped meetings
+    that record a decision, in meeting and agenda order."""
+    out = []
+    for h in hits:
+        if h.chunk.item == HEADER:
+            continue
+        sel = resolve(h, meetings)
+        if sel is not None and (sel.decision or DECIDED.search(sel.text)):
+            out.append(sel)
+    out.sort(key=lambda s: (s.meeting.date or "", s.order))
+    return out[:MAX_LISTED]
