@@ -27,7 +27,7 @@ install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 
 run: $(VENV)/.installed-run
-	@test -f $(INDEX_DIR)/manifest.json || $(BIN)/rag ingest data/minutes --index-dir $(INDEX_DIR)
+	@test -e $(INDEX_DIR)/current/manifest.json || $(BIN)/rag ingest data/minutes --index-dir $(INDEX_DIR)
 	$(BIN)/rag serve --index-dir $(INDEX_DIR)
 
 test: $(VENV)/.installed-test

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -76,7 +76,7 @@ class Pipeline:
         assert self._retriever is not None
         return self._retriever
 
-    def meetings(self) -> dict[str, Meeting]:
+    def meetings(self) -> Mapping[str, Meeting]:
         return self.index().meetings
 
     # -- ingest ------------------------------------------------------------

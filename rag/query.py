@@ -71,6 +71,8 @@ class Query:
     prefer_recent: bool = False
     item_number: str | None = None
     about_meeting: bool = False
+    entities: tuple[str, ...] = ()
+    """Proper names in the question ("Lemvig", "Ervin"): a cited item must mention them."""
     terms_removed: tuple[str, ...] = field(default=())
 
     @property
@@ -192,6 +194,41 @@ def _exact_dates(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# Capitalised words that are not names of anything specific.
+_GENERIC_CAPS = {
+    "kommune", "kommunes", "region", "regionen", "hospital", "hospitalet", "klynge", "klyngen", "referat",
+    "referatet", "møde", "mødet", "punkt", "dagsorden", "sundhedsstyregruppen", "klyngestyregruppen",
+    "styregruppen", "fokusgruppen", "fokusgruppe", "alliancen", "projekt", "projektet",
+}
+_CAP_WORD = re.compile(r"(?<![\w-])([A-ZÆØÅ][\wæøåÆØÅ]*(?:-[\wæøåÆØÅ]+)*)")
+
+
+def _entities(text: str, cluster_spans: list[tuple[int, int]]) -> list[str]:
+    """Capitalised words after the first word, minus clusters, months, generic nouns and the
+    word after "Region" (geography is context, not the topic)."""
+    out = []
+    prev = ""
+    first = True
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text.replace("-", " "))]
+    in_cluster = {p for a, b in cluster_spans for p in range(spans[a][0], spans[b - 1][1])} if spans else set()
+    for m in _CAP_WORD.finditer(text):
+        word = m.group(1)
+        if m.start() in in_cluster:
+            prev = word.lower()
+            continue
+        before = text[:m.start()].rstrip()
+        starts_sentence = first and not before or before.endswith((".", "?", "!", ":", "'", '"', "«"))
+        first = False
+        low = word.lower()
+        if (starts_sentence or low in _GENERIC_CAPS or low.rstrip(".") in MONTHS
+                or prev == "region" or "klynge" in low):
+            prev = low
+            continue
+        prev = low
+        out.append(word)
+    return list(dict.fromkeys(out))
+
+
 def detect_intent(text: str) -> Intent:
     """The kind of answer asked for; 'fact' when nothing more specific matches."""
     for intent, pattern in _INTENTS:
@@ -223,5 +260,6 @@ def parse_query(text: str, aliases: dict[str, list[str]]) -> Query:
         prefer_recent=bool(_RECENT.search(text)),
         item_number=item.group(1) if item else None,
         about_meeting=bool(_ABOUT_MEETING.search(text)),
+        entities=tuple(_entities(text, [(a, b) for a, b in spans])),
         terms_removed=removed,
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 
+from rag.chunk import header_text
 from rag.dates import date_forms
 from rag.index import Index
 from rag.lexical import analyze
@@ -55,14 +56,17 @@ class Retrieval:
     hits: tuple[Hit, ...]
     refusal: str | None = None
     query_terms: tuple[str, ...] = ()
+    term_weights: dict[str, float] | None = None
+    """IDF of each query term in this index: rare words ("Lemvig") weigh more."""
+    analyzer: Callable[[str], list[str]] = analyze
 
 
-def content_terms(query: Query) -> list[str]:
+def content_terms(query: Query, analyzer: Callable[[str], list[str]] = analyze) -> list[str]:
     """Analyzed question terms that carry its topic (no question words, no cluster names)."""
-    generic = set(analyze(_GENERIC))
+    generic = set(analyzer(_GENERIC))
     for removed in query.terms_removed:
-        generic.update(analyze(removed))
-    terms = [t for t in analyze(query.text) if t not in generic and not t.isdigit()]
+        generic.update(analyzer(removed))
+    terms = [t for t in analyzer(query.text) if t not in generic and not t.isdigit()]
     return list(dict.fromkeys(terms))
 
 
@@ -72,6 +76,15 @@ _ATTENDANCE_TITLE = re.compile(r"^\s*(møde)?deltagere|^\s*til stede|^\s*fremmø
 def is_attendance(chunk: Chunk) -> bool:
     """The header unit, or an agenda item that is itself the attendance list ("Mødedeltagere")."""
     return chunk.item == HEADER or bool(_ATTENDANCE_TITLE.match(chunk.title))
+
+
+def _presence(term: str, have: frozenset[str]) -> float:
+    """1 when the item has the term; 0.5 when it has a long word sharing its start (compounds)."""
+    if term in have:
+        return 1.0
+    if len(term) >= 6 and any(len(h) >= 6 and (term.startswith(h) or h.startswith(term)) for h in have):
+        return 0.5
+    return 0.0
 
 
 def _fmt(iso: str) -> str:
@@ -86,8 +99,14 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self._clusters = sorted({m.cluster for m in index.meetings.values() if m.cluster})
+        # meeting id -> (cluster, date), from the chunk store's columns: no meeting is decoded.
+        cols = index.chunks.columns
+        self._table: dict[str, tuple[str | None, str | None]] = {}
+        for mid, cluster, day in zip(cols["meeting_id"], cols["cluster"], cols["date"], strict=True):
+            self._table.setdefault(mid, (cluster, day))
+        self._clusters = sorted({c for c, _ in self._table.values() if c})
         self._lower_texts: dict[str, str] = {}
+        self._terms_cache: dict[tuple[str, str], frozenset[str]] = {}
 
     @property
     def clusters(self) -> list[str]:
@@ -95,19 +114,20 @@ class Retriever:
 
     def _meeting_ids(self, clusters: list[str] | None, date_from: str | None, date_to: str | None) -> list[str]:
         out = []
-        for mid, m in self.index.meetings.items():
-            if clusters and m.cluster not in clusters:
+        for mid, (cluster, day) in self._table.items():
+            if clusters and cluster not in clusters:
                 continue
-            if (date_from or date_to) and not m.date:
+            if (date_from or date_to) and not day:
                 continue
-            if date_from and m.date and m.date < date_from:
+            if date_from and day and day < date_from:
                 continue
-            if date_to and m.date and m.date > date_to:
+            if date_to and day and day > date_to:
                 continue
             out.append(mid)
         return out
 
     def _date_mentioned(self, iso: str) -> bool:
+        """Does any minutes text mention this date? (Rare path: an exact date that is no meeting's.)"""
         forms = date_forms(date.fromisoformat(iso))
         for m in self.index.meetings.values():
             text = self._lower_texts.get(m.id)
@@ -142,20 +162,18 @@ class Retriever:
             who = " og ".join(present) if present else "klyngerne"
             return None, f"Der er ingen referater fra {who} i den periode, spørgsmålet nævner."
         if query.dates:
-            on_date = [mid for mid in meeting_ids if self.index.meetings[mid].date in query.dates]
+            on_date = [mid for mid in meeting_ids if self._table[mid][1] in query.dates]
             if on_date:
                 meeting_ids = on_date
             elif not any(self._date_mentioned(d) for d in query.dates):
                 days = ", ".join(_fmt(d) for d in query.dates)
                 return None, f"Der er ikke noget referat fra et møde den {days} i samlingen."
         if query.latest_meeting:
-            dated = [mid for mid in meeting_ids if self.index.meetings[mid].date]
+            dated = [mid for mid in meeting_ids if self._table[mid][1]]
             if dated:
-                latest = max(self.index.meetings[mid].date or "" for mid in dated)
-                meeting_ids = [mid for mid in dated if self.index.meetings[mid].date == latest]
-        restrict = (
-            len(meeting_ids) < len(self.index.meetings) or filters.scopes is not None
-        )
+                latest = max(self._table[mid][1] or "" for mid in dated)
+                meeting_ids = [mid for mid in dated if self._table[mid][1] == latest]
+        restrict = len(meeting_ids) < len(self._table) or filters.scopes is not None
         if not restrict:
             return None, None
         rows = self.index.rows(meeting_ids=meeting_ids, scopes=filters.scopes)
@@ -168,18 +186,22 @@ class Retriever:
         filters = filters or Filters()
         top_k = top_k or self.settings.top_k
         allowed, refusal = self._scope(query, filters)
-        terms = content_terms(query)
+        analyzer = self.index.lexical.analyzer
+        terms = content_terms(query, analyzer)
+        weights = self.index.lexical.idf(terms)
         if not terms and query.intent == "decision":
             top_k = max(top_k, 12)  # "which decisions were made …": list the scoped meetings' items
         if refusal:
-            return Retrieval(hits=(), refusal=refusal, query_terms=tuple(terms))
+            return Retrieval(hits=(), refusal=refusal, query_terms=tuple(terms), term_weights=weights,
+                             analyzer=analyzer)
         k = self.settings.candidates
         qvec = self.embedder.embed_query(query.text)
         dense = self.index.dense_search(qvec, k, allowed)
         lexical = self.index.lexical_search(query.text, k, allowed)
         fused = self._fuse(dense, lexical)
-        hits = self._to_items(fused, dict(dense), dict(lexical), query, terms)
-        return Retrieval(hits=tuple(hits[: max(top_k, 1)]), query_terms=tuple(terms))
+        hits = self._to_items(fused, dict(dense), dict(lexical), query, terms, weights)
+        return Retrieval(hits=tuple(hits[: max(top_k, 1)]), query_terms=tuple(terms), term_weights=weights,
+                         analyzer=analyzer)
 
     def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> dict[int, float]:
         s = self.settings
@@ -201,24 +223,38 @@ class Retriever:
                 scores[row] = scores.get(row, 0.0) + weight * norm
         return scores
 
-    def _coverage(self, terms: list[str], row: int, query: Query) -> float:
-        if query.about_meeting and is_attendance(self.index.chunks[row]):
+    def item_terms(self, meeting_id: str, item: str) -> frozenset[str]:
+        """Analysed terms of a whole agenda item (title + text), cached."""
+        key = (meeting_id, item)
+        cached = self._terms_cache.get(key)
+        if cached is None:
+            meeting = self.index.meetings.get(meeting_id)
+            text = ""
+            if meeting is not None:
+                if item == HEADER:
+                    text = header_text(meeting)
+                else:
+                    text = next((f"{i.title}\n{i.text}" for i in meeting.items if i.number == item), "")
+            cached = frozenset(self.index.lexical.analyzer(text))
+            if len(self._terms_cache) > 20_000:
+                self._terms_cache.clear()
+            self._terms_cache[key] = cached
+        return cached
+
+    def _coverage(self, terms: list[str], weights: dict[str, float], chunk: Chunk, query: Query) -> float:
+        """IDF-weighted share of the question's content terms that the whole item contains."""
+        if query.about_meeting and is_attendance(chunk):
             return 1.0  # the meeting's own front matter answers questions about the meeting
         if not terms:
             return 0.0
-        c = self.index.chunks[row]
-        meeting = self.index.meetings.get(c.meeting_id)
-        text = c.search_text
-        if meeting is not None:
-            full = [i for i in meeting.items if i.number == c.item]
-            text = f"{c.title}\n{full[0].text}" if full else (
-                meeting.header.text if c.item == HEADER else c.search_text)
-        have = set(analyze(text))
-        return sum(1 for t in terms if t in have) / len(terms)
+        have = self.item_terms(chunk.meeting_id, chunk.item)
+        total = sum(weights.get(t, 1.0) for t in terms)
+        found = sum(weights.get(t, 1.0) * _presence(t, have) for t in terms)
+        return found / total if total else 0.0
 
     def _to_items(
         self, fused: dict[int, float], dense: dict[int, float], lexical: dict[int, float],
-        query: Query, terms: list[str],
+        query: Query, terms: list[str], weights: dict[str, float],
     ) -> list[Hit]:
         best: dict[tuple[str, str], Hit] = {}
         for row, score in sorted(fused.items(), key=lambda kv: -kv[1]):
@@ -244,10 +280,5 @@ class Retriever:
             hits.append(replace(h, score=score))
         hits.sort(key=lambda h: -h.score)
         # Coverage only for the items that can still matter.
-        out = []
-        rows = {(self.index.chunks[r].meeting_id, self.index.chunks[r].item, self.index.chunks[r].part): r
-                for r in fused}
-        for h in hits[: max(self.settings.top_k * 4, 20)]:
-            row = rows[(h.chunk.meeting_id, h.chunk.item, h.chunk.part)]
-            out.append(replace(h, coverage=self._coverage(terms, row, query)))
-        return out
+        return [replace(h, coverage=self._coverage(terms, weights, h.chunk, query))
+                for h in hits[: max(self.settings.top_k * 4, 20)]]

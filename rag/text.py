@@ -14,7 +14,7 @@ _ABBREV = {
     "pkt", "kl", "ca", "f.eks", "fx", "bl.a", "jf", "nr", "mv", "m.v", "evt", "dvs", "vedr", "inkl",
     "ekskl", "mio", "mia", "kr", "tlf", "hhv", "pga", "iht", "ift", "mht", "div", "stk", "afd", "ang",
     "o.l", "m.fl", "a", "b", "c", "d", "e", "f", "nov", "dec", "jan", "feb", "aug", "sept", "okt",
-    "dr", "prof", "ref", "ff", "s", "jun", "jul", "apr", "mar", "pr", "bla", "tlf", "vha",
+    "dr", "prof", "ref", "ff", "s", "jun", "jul", "apr", "mar", "pr", "bla", "vha",
 }
 _BULLET = re.compile(r"^\s*(?:[-–•▪◦·*\uf0b7\uf0a7\uf0d8]|o(?=\s)|\d{1,2}[.)](?=\s)|[a-zA-Z][.)](?=\s))\s*")
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"«”0-9])")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rag.answer.select import DECIDED, Selected, select_items
@@ -30,16 +31,17 @@ _MONEY_Q = re.compile(r"kost|pris|beløb|udgift|budget|\bkr\b|mio|midler|forbrug
 _WHEN = re.compile(
     r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b(19|20)\d\d\b|\bjanuar|februar|marts|april|\bmaj\b|juni|juli|"
     r"august|september|oktober|november|december|mandag|tirsdag|onsdag|torsdag|fredag|\buge \d|\bkl\. ?\d|"
-    r"\b(sidste|næste|forrige|seneste|kommende) (møde|år|måned)|\bforår|\befterår|\bsommer|\bvinter|\bprimo\b|"
+    r"\b(sidste|næste|forrige|seneste|kommende) (\w*møde|år|måned)|\bforår|\befterår|\bsommer|\bvinter|\bprimo\b|"
     r"\bultimo\b|\bmedio\b|\btidligere\b",
     re.I,
 )
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+\b")
 _ORG_WORDS = {
-    "region", "regionshospitalet", "hospitalsenhed", "hospitalsenheden", "kommune", "steno", "danske",
+    "fokusgruppen", "fokusgruppe", "sundhed", "sundhedsstyregruppen", "klyngestyregruppen", "region", "regionshospitalet", "hospitalsenhed", "hospitalsenheden", "kommune", "steno", "danske",
     "sundhedsstyrelsen", "psykiatrien", "almen", "klynge", "aarhus", "aalborg", "center",
 }
-_INITIALS = re.compile(r"\b[A-ZÆØÅ]{2,4}\b")
+# Initials as minutes sign them: "Godkendt af SA og LKL", "Således opfattet IKA", "v/ TBK".
+_INITIALS = re.compile(r"(?:\baf|\bv/|\bopfattet|\bog)\s+[A-ZÆØÅ]{2,4}\b")
 _ROLE = re.compile(r"formand|direktør|chef|leder|referent|konsulent|sekretær|læge|repræsentant|medlem", re.I)
 
 # Quote budget in words per item, by number of items in the answer: short answers
@@ -92,9 +94,12 @@ def _has_person(text: str) -> bool:
     return bool(_INITIALS.search(text))
 
 
-def _evidence(query: Query, quotes: list[str], item_text: str) -> bool:
-    """Does what we quote carry the kind of fact asked for (an amount, a date, a person)?"""
-    joined = " ".join(quotes)
+def _evidence(query: Query, quotes: list[str], item_text: str, terms: list[str],
+              analyzer: Callable[[str], list[str]]) -> bool:
+    """Do the quoted sentences that speak of the question's topic carry the kind of fact
+    asked for (an amount, a date, a person)?"""
+    topical = [q for q in quotes if not terms or set(analyzer(q)) & set(terms)] or quotes
+    joined = " ".join(topical)
     if query.intent == "amount":
         if _MONEY_Q.search(query.text) and not _MONEY.search(joined):
             return False
@@ -127,12 +132,12 @@ def _idf(terms: list[str], selected: list[Selected]) -> dict[str, float]:
 
 
 def _score_sentences(sel: Selected, query: Query, terms: list[str], idf: dict[str, float],
-                     pool: list[str]) -> list[_Scored]:
+                     pool: list[str], analyzer: Callable[[str], list[str]] = analyze) -> list[_Scored]:
     scored = []
     for i, sent in enumerate(pool):
         if is_heading(sent):
             continue
-        have = set(analyze(sent))
+        have = set(analyzer(sent))
         lexical = sum(idf.get(t, 1.0) for t in terms if t in have)
         feat = _feature(sent, query) + (NUMBER_BONUS if _NUMBER.search(sent) else 0.0)
         scored.append(_Scored(i, sent, lexical + feat * (1.0 if lexical > 0 else 0.5)))
@@ -185,7 +190,7 @@ def _words(items: list[_Scored]) -> int:
 
 
 def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, float],
-                budget: int) -> tuple[str, str]:
+                budget: int, analyzer: Callable[[str], list[str]] = analyze) -> tuple[str, str]:
     """(answer text for the item, verbatim quote).
 
     The decision comes first when it is asked for or short; the rest of the
@@ -196,7 +201,7 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
     decision = sentences(sel.decision) if sel.decision else []
     dec_words = sum(len(d.split()) for d in decision)
     if decision and (query.intent == "decision" or dec_words <= SHORT_DECISION):
-        scored = _score_sentences(sel, query, terms, idf, decision)
+        scored = _score_sentences(sel, query, terms, idf, decision, analyzer)
         chosen = scored if dec_words <= budget else _pick(scored, budget, 0.0)
         chosen = _with_lists(chosen, decision, budget + 20)
         if chosen:
@@ -206,7 +211,7 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
     if budget >= MIN_SUPPORT_WORDS or not parts:
         in_decision = set(decision)
         pool = [p for p in sentences(sel.text) if p not in in_decision]
-        scored = _score_sentences(sel, query, terms, idf, pool)
+        scored = _score_sentences(sel, query, terms, idf, pool, analyzer)
         best = max((s.score for s in scored), default=0.0)
         by_index = {x.index: x for x in scored}
         chosen = _pick(scored, max(budget, MIN_SUPPORT_WORDS), best * 0.4, WINDOW, by_index=by_index)
@@ -233,7 +238,7 @@ def refusal(reason: str | None = None) -> Answer:
     return Answer(answer=text, refused=True, citations=())
 
 
-def answer_extractive(query: Query, retrieval: Retrieval, meetings: dict[str, Meeting],
+def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting],
                       min_coverage: float) -> Answer:
     """Quote the decisions / supporting sentences of the relevant items, or refuse."""
     if retrieval.refusal:
@@ -251,8 +256,8 @@ def answer_extractive(query: Query, retrieval: Retrieval, meetings: dict[str, Me
     citations: list[Citation] = []
     budget = BUDGET.get(len(selected), MIN_BUDGET)
     for sel in selected:
-        body, quote = _item_block(sel, query, terms, idf, budget)
-        if not _evidence(query, quote.split(" … "), sel.text):
+        body, quote = _item_block(sel, query, terms, idf, budget, retrieval.analyzer)
+        if not _evidence(query, quote.split(" … "), sel.text, terms, retrieval.analyzer):
             continue
         lines.append(f"{_label(sel)} [{len(citations) + 1}]\n{body}")
         citations.append(_citation(sel, quote))

@@ -10,6 +10,7 @@ the dev eval (see README, "Evaluation").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rag.chunk import header_text
@@ -44,7 +45,8 @@ class Selected:
     terms: frozenset[str]
 
 
-def resolve(hit: Hit, meetings: dict[str, Meeting]) -> Selected | None:
+def resolve(hit: Hit, meetings: Mapping[str, Meeting],
+            analyzer: Callable[[str], list[str]] = analyze) -> Selected | None:
     """The full agenda item behind a chunk hit."""
     m = meetings.get(hit.chunk.meeting_id)
     if m is None:
@@ -60,12 +62,12 @@ def resolve(hit: Hit, meetings: dict[str, Meeting]) -> Selected | None:
         order = int(item.number) if item.number.isdigit() else 999
     return Selected(
         hit=hit, meeting=m, number=hit.chunk.item, title=title, text=text, decision=decision,
-        order=order, terms=frozenset(analyze(f"{title}\n{text}")),
+        order=order, terms=frozenset(analyzer(f"{title}\n{text}")),
     )
 
 
 def select_items(
-    query: Query, retrieval: Retrieval, meetings: dict[str, Meeting], min_coverage: float
+    query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting], min_coverage: float
 ) -> tuple[list[Selected], str | None]:
     """Relevant items, best first, or ([], reason) when nothing passes the gate."""
     hits = list(retrieval.hits)
@@ -73,7 +75,12 @@ def select_items(
         return [], None
     has_terms = bool(retrieval.query_terms)
     if not has_terms and query.intent == "decision":
-        return _listing(hits, meetings), None
+        return _listing(hits, meetings, retrieval.analyzer), None
+    if query.entities:
+        hits = [h for h in hits if _mentions(h, query, retrieval, meetings)]
+        if not hits:
+            names = ", ".join(query.entities)
+            return [], f"Ingen af de fundne dagsordenspunkter nævner {names}."
     best_cov = max((h.coverage or 0.0) for h in hits)
     if has_terms and best_cov < min_coverage:
         return [], None
@@ -83,7 +90,7 @@ def select_items(
     for h in hits:
         if (h.coverage or 0.0) < floor or h.score < RELATIVE_SCORE * top_score:
             continue
-        sel = resolve(h, meetings)
+        sel = resolve(h, meetings, retrieval.analyzer)
         if sel is not None:
             keep.append(sel)
         if len(keep) >= MAX_ITEMS.get(query.intent, 3):
@@ -98,15 +105,35 @@ def select_items(
 MAX_LISTED = 6
 
 
-def _listing(hits: list[Hit], meetings: dict[str, Meeting]) -> list[Selected]:
+def _listing(hits: list[Hit], meetings: Mapping[str, Meeting],
+             analyzer: Callable[[str], list[str]]) -> list[Selected]:
     """"Which decisions were made (at these meetings)?": the items of the scoped meetings
     that record a decision, in meeting and agenda order."""
     out = []
     for h in hits:
         if h.chunk.item == HEADER:
             continue
-        sel = resolve(h, meetings)
+        sel = resolve(h, meetings, analyzer)
         if sel is not None and (sel.decision or DECIDED.search(sel.text)):
             out.append(sel)
     out.sort(key=lambda s: (s.meeting.date or "", s.order))
     return out[:MAX_LISTED]
+
+
+def _has_term(term: str, have: frozenset[str]) -> bool:
+    if term in have:
+        return True
+    # Compounds the vocabulary could not split: "influenzavaccinationskampagn" ~ "influenzavaccination".
+    return len(term) >= 6 and any(len(h) >= 6 and (term.startswith(h) or h.startswith(term)) for h in have)
+
+
+def _mentions(hit: Hit, query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting]) -> bool:
+    """Does the item name every proper name of the question (in some spelling)?"""
+    sel = resolve(hit, meetings, retrieval.analyzer)
+    if sel is None:
+        return False
+    for name in query.entities:
+        terms = [t for t in retrieval.analyzer(name) if len(t) >= 3]
+        if terms and not any(_has_term(t, sel.terms) for t in terms):
+            return False
+    return True

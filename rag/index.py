@@ -1,0 +1,433 @@
+"""The on-disk index: FAISS vectors + chunk store + meetings + BM25, built atomically and incrementally.
+
+Layout::
+
+    <index_dir>/
+      current -> builds/<build-id>          symlink, swapped atomically
+      builds/<build-id>/
+        manifest.json                       embedder, dim, index type, documents
+        faiss.index                         IndexFlatIP, or IndexHNSWFlat from settings.hnsw_threshold
+        vectors.npy  vector_keys.npy        float32 vectors and their cache keys
+        chunks.json  chunks.*.txt  chunks.offsets.npy   chunk store (rag.store)
+        meetings.json  meetings.idx.json    meetings, one per line
+        lexical/                            rag.lexical.LexicalIndex
+      builds/.tmp-<build-id>/               a build being written (never visible via current)
+
+A build is written to ``builds/.tmp-*``, fsynced, renamed, and only then made
+current. The previous build is kept for rollback; older ones are deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from rag import store
+from rag.errors import EmbedderMismatch, IndexNotBuilt
+from rag.lexical import LexicalIndex
+from rag.settings import IndexSettings
+from rag.types import Chunk, Embedder, Meeting
+
+logger = logging.getLogger(__name__)
+_FAISS: Any = faiss  # faiss' stubs lack SearchParametersHNSW and the ``sel=`` keyword
+
+EMBED_BATCH = 64
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+# With HNSW, a filter this selective is answered exactly from the stored vectors:
+# graph search through mostly-excluded nodes loses recall.
+EXACT_FILTER_ROWS = 20_000
+
+
+@dataclass
+class IndexDoc:
+    """One parsed and chunked file handed to :func:`build_index`."""
+
+    file: str
+    sha256: str
+    meeting: Meeting
+    chunks: list[Chunk]
+    scope: str | None = None
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    files_added: int
+    files_updated: int
+    files_unchanged: int
+    files_removed: int
+    chunks_embedded: int
+    chunks_reused: int
+    n_chunks: int
+    n_meetings: int
+    build_dir: Path
+    seconds: float
+
+
+@dataclass
+class _Entry:
+    file: str
+    sha256: str
+    meeting: Meeting
+    chunks: list[Chunk]
+    scope: str | None
+    ingested_at: str
+
+
+@dataclass
+class _Previous:
+    manifest: dict[str, Any]
+    chunks: store.ChunkStore
+    meetings: store.MeetingStore
+    vectors: np.ndarray
+    keys: dict[bytes, int]
+
+
+def current_build_id(index_dir: Path) -> str | None:
+    """Id of the active build (a readlink), so a server can notice a new build and reload."""
+    target = store.current_build_dir(Path(index_dir))
+    return target.name if target is not None else None
+
+
+def cache_key(embedder_id: str, text: str) -> bytes:
+    """Embedding-cache key of a chunk text."""
+    return hashlib.sha256(f"{embedder_id}\x00{text}".encode()).digest()
+
+
+def _load_previous(index_dir: Path, embedder: Embedder, rebuild: bool) -> _Previous | None:
+    """The current build's documents (and, unless ``rebuild``, its vectors for reuse)."""
+    build_dir = store.current_build_dir(index_dir)
+    if build_dir is None:
+        return None
+    try:
+        manifest = store.read_manifest(build_dir)
+        if not rebuild:
+            store.check_embedder(manifest, embedder, index_dir)
+        chunks = store.ChunkStore(build_dir)
+        meetings = store.MeetingStore.open(build_dir)
+        vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+        keys: dict[bytes, int] = {}
+        if not rebuild:
+            vectors = np.load(build_dir / "vectors.npy", mmap_mode="r")
+            raw_keys = np.load(build_dir / "vector_keys.npy")
+            if vectors.shape != (len(chunks), embedder.dim) or len(raw_keys) != len(chunks):
+                raise ValueError("vectors, keys and chunks disagree")
+            keys = {bytes(k): row for row, k in enumerate(raw_keys)}
+    except (OSError, ValueError, KeyError) as exc:
+        if rebuild:
+            logger.warning("previous build %s is unreadable (%s); rebuilding from scratch", build_dir, exc)
+            return None
+        raise store.corrupt(build_dir, exc) from exc
+    return _Previous(manifest, chunks, meetings, vectors, keys)
+
+
+def build_index(
+    index_dir: Path,
+    embedder: Embedder,
+    docs: Sequence[IndexDoc],
+    *,
+    settings: IndexSettings,
+    prune: bool = False,
+    rebuild: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Merge ``docs`` into the current build and publish the result atomically.
+
+    Unchanged text is never re-embedded (cache keyed by embedder id + search text). Files of
+    the previous build missing from ``docs`` are kept unless ``prune``. ``rebuild`` accepts a
+    build made with another embedder: no vector is reused, kept files are re-embedded, and an
+    unreadable previous build is ignored (the result then holds ``docs`` only).
+    """
+    return _build(Path(index_dir), embedder, docs, set(), settings, prune, rebuild, progress)
+
+
+def remove_documents(
+    index_dir: Path, embedder: Embedder, files: Collection[str], settings: IndexSettings
+) -> BuildReport:
+    """Publish a build without ``files``; raises IndexNotBuilt when there is no index."""
+    if store.current_build_dir(Path(index_dir)) is None:
+        raise IndexNotBuilt(f"no index at {index_dir}; build one with: rag ingest PATH")
+    return _build(Path(index_dir), embedder, [], set(files), settings, False, False, None)
+
+
+def _build(
+    index_dir: Path,
+    embedder: Embedder,
+    docs: Sequence[IndexDoc],
+    remove: set[str],
+    settings: IndexSettings,
+    prune: bool,
+    rebuild: bool,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with store.build_lock(index_dir):
+        prev = _load_previous(index_dir, embedder, rebuild)
+        prev_docs: dict[str, Any] = prev.manifest["documents"] if prev else {}
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        given: dict[str, IndexDoc] = {}
+        for d in docs:
+            if d.file in given:
+                logger.warning("file %s given twice; indexing the last one", d.file)
+            given[d.file] = d
+        entries: list[_Entry] = []
+        added = updated = unchanged = 0
+        for f, d in given.items():
+            old = prev_docs.get(f)
+            same = old is not None and old["sha256"] == d.sha256
+            added += old is None
+            updated += old is not None and not same
+            unchanged += same
+            at = old["ingested_at"] if same and old is not None else now
+            entries.append(_Entry(f, d.sha256, d.meeting, list(d.chunks), d.scope, at))
+        removed = [f for f in prev_docs if f not in given and (prune or f in remove)]
+        missing = remove - prev_docs.keys()
+        if missing:
+            logger.warning("%d file(s) to remove are not indexed: %s", len(missing), sorted(missing))
+        if prev is not None:
+            kept = {f for f in prev_docs if f not in given and f not in removed}
+            rows: dict[str, list[Chunk]] = {f: [] for f in kept}
+            for row, f in enumerate(prev.chunks.docs):
+                if f in rows:
+                    rows[f].append(prev.chunks[row])
+            for f in kept:
+                old = prev_docs[f]
+                meeting = prev.meetings[old["meeting_id"]]
+                entries.append(_Entry(f, old["sha256"], meeting, rows[f], old["scope"], old["ingested_at"]))
+        entries.sort(key=lambda e: e.file)
+
+        chunks = [c for e in entries for c in e.chunks]
+        vectors, keys, embedded, reused = _vectors(embedder, chunks, prev, progress)
+        build_dir = _write_build(index_dir, embedder, entries, chunks, vectors, keys, settings)
+        report = BuildReport(
+            files_added=added, files_updated=updated, files_unchanged=unchanged,
+            files_removed=len(removed), chunks_embedded=embedded, chunks_reused=reused,
+            n_chunks=len(chunks), n_meetings=len({e.meeting.id for e in entries}),
+            build_dir=build_dir, seconds=time.perf_counter() - started,
+        )
+    logger.info(
+        "index build %s: %d added, %d updated, %d unchanged, %d removed files; %d chunks embedded, "
+        "%d reused; %.1fs", build_dir.name, added, updated, unchanged, len(removed), embedded, reused,
+        report.seconds,
+    )
+    return report
+
+
+def _vectors(
+    embedder: Embedder,
+    chunks: Sequence[Chunk],
+    prev: _Previous | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Vectors and cache keys for ``chunks``: copied from the previous build by key, else embedded."""
+    keys = [cache_key(embedder.id, c.search_text) for c in chunks]
+    out = np.empty((len(chunks), embedder.dim), dtype=np.float32)
+    old_keys = prev.keys if prev is not None else {}
+    hits = [(row, old_keys[key]) for row, key in enumerate(keys) if key in old_keys]
+    if hits and prev is not None:
+        new_rows, old_rows = np.array(hits, dtype=np.int64).T
+        out[new_rows] = prev.vectors[old_rows]
+    todo: dict[bytes, list[int]] = {}  # identical texts are embedded once
+    for row, key in enumerate(keys):
+        if key not in old_keys:
+            todo.setdefault(key, []).append(row)
+    pending = list(todo.values())
+    for start in range(0, len(pending), EMBED_BATCH):
+        batch = pending[start : start + EMBED_BATCH]
+        vecs = np.asarray(embedder.embed_documents([chunks[rows[0]].search_text for rows in batch]))
+        if vecs.shape != (len(batch), embedder.dim):
+            want = (len(batch), embedder.dim)
+            raise EmbedderMismatch(f"embedder {embedder.id!r} returned shape {vecs.shape}, expected {want}")
+        vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+        faiss.normalize_L2(vecs)
+        for rows, vec in zip(batch, vecs, strict=True):
+            out[rows] = vec
+        if progress is not None:
+            progress(min(start + EMBED_BATCH, len(pending)), len(pending))
+    key_array = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(chunks), 32)
+    return out, key_array, len(chunks) - len(hits), len(hits)
+
+
+def _make_faiss(vectors: np.ndarray, dim: int, settings: IndexSettings) -> tuple[Any, str]:
+    index: Any  # faiss' type stubs know neither IndexHNSWFlat.hnsw nor search parameters
+    if len(vectors) >= settings.hnsw_threshold:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        kind = "hnsw_flat_ip"
+    else:
+        index = faiss.IndexFlatIP(dim)
+        kind = "flat_ip"
+    if len(vectors):
+        index.add(vectors)
+    return index, kind
+
+
+def _write_build(
+    index_dir: Path,
+    embedder: Embedder,
+    entries: Sequence[_Entry],
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray,
+    keys: np.ndarray,
+    settings: IndexSettings,
+) -> Path:
+    """Write a complete build to a temp folder, rename it into place and make it current."""
+    build_id = store.new_build_id()
+
+    def write(tmp: Path) -> None:
+        index, kind = _make_faiss(vectors, embedder.dim, settings)
+        faiss.write_index(index, str(tmp / "faiss.index"))
+        store.save_array(tmp / "vectors.npy", vectors)
+        store.save_array(tmp / "vector_keys.npy", keys)
+        store.write_chunks(tmp, chunks, [e.file for e in entries for _ in e.chunks])
+        meetings: dict[str, Meeting] = {}
+        for e in entries:
+            if e.meeting.id in meetings and meetings[e.meeting.id] != e.meeting:
+                logger.warning("meeting id %s comes from two files; keeping %s", e.meeting.id, e.file)
+            meetings[e.meeting.id] = e.meeting
+        store.write_meetings(tmp, list(meetings.values()))
+        LexicalIndex.build([c.search_text for c in chunks]).save(tmp / "lexical")
+        manifest = {
+            "format_version": store.FORMAT_VERSION,
+            "build_id": build_id,
+            "embedder_id": embedder.id,
+            "dim": embedder.dim,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "index_type": kind,
+            "hnsw": {"M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH},
+            "n_chunks": len(chunks),
+            "n_meetings": len(meetings),
+            "documents": {
+                e.file: {
+                    "sha256": e.sha256, "meeting_id": e.meeting.id, "n_items": len(e.meeting.items),
+                    "n_chunks": len(e.chunks), "scope": e.scope, "ingested_at": e.ingested_at,
+                }
+                for e in entries
+            },
+        }
+        store.write_file(tmp / "manifest.json", store.dumps(manifest))
+
+    return store.publish_build(index_dir, build_id, write)
+
+
+class Index:
+    """A loaded, read-only build: chunks, meetings, FAISS and BM25, with vectorised metadata filters."""
+
+    def __init__(
+        self,
+        build_dir: Path,
+        manifest: dict[str, Any],
+        chunks: store.ChunkStore,
+        meetings: store.MeetingStore,
+        faiss_index: Any,
+        vectors: np.ndarray,
+        lexical: LexicalIndex,
+    ) -> None:
+        self.build_dir = build_dir
+        self.build_id = build_dir.name
+        self.manifest = manifest
+        self.chunks = chunks
+        self.meetings = meetings
+        self.lexical = lexical
+        self._faiss = faiss_index
+        self._vectors = vectors
+        self._hnsw = manifest["index_type"] == "hnsw_flat_ip"
+        if self._hnsw:
+            faiss_index.hnsw.efSearch = manifest["hnsw"]["ef_search"]
+
+    @classmethod
+    def load(cls, index_dir: Path, embedder: Embedder) -> Index:
+        """Open the current build; raises IndexNotBuilt, EmbedderMismatch or IndexCorrupt."""
+        index_dir = Path(index_dir)
+        build_dir = store.current_build_dir(index_dir)
+        if build_dir is None:
+            raise IndexNotBuilt(f"no index at {index_dir}; build one with: rag ingest PATH")
+        try:
+            manifest = store.read_manifest(build_dir)
+        except (OSError, ValueError) as exc:
+            raise store.corrupt(build_dir, exc) from exc
+        store.check_embedder(manifest, embedder, index_dir)
+        started = time.perf_counter()
+        n = manifest["n_chunks"]
+        try:
+            chunks = store.ChunkStore(build_dir)
+            meetings = store.MeetingStore.open(build_dir)
+            faiss_index = faiss.read_index(str(build_dir / "faiss.index"))
+            vectors = np.load(build_dir / "vectors.npy", mmap_mode="r")
+            lexical = LexicalIndex.load(build_dir / "lexical")
+            sizes = {
+                "chunk store": len(chunks), "faiss": faiss_index.ntotal, "vectors": len(vectors),
+                "lexical": lexical.n_docs,
+            }
+            if any(v != n for v in sizes.values()) or faiss_index.d != embedder.dim:
+                raise ValueError(f"manifest says {n} chunks of dim {manifest['dim']}, found {sizes}")
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise store.corrupt(build_dir, exc) from exc
+        logger.info("loaded index %s: %d chunks in %.2fs", build_dir.name, n, time.perf_counter() - started)
+        return cls(build_dir, manifest, chunks, meetings, faiss_index, vectors, lexical)
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def dense_search(
+        self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Top ``k`` (row, inner product) by descending score, only rows in ``allowed`` when given."""
+        q = np.ascontiguousarray(np.asarray(qvec, dtype=np.float32).reshape(1, -1))
+        if q.shape[1] != self._faiss.d:
+            raise ValueError(f"query vector has dim {q.shape[1]}, index has {self._faiss.d}")
+        faiss.normalize_L2(q)
+        n = len(self.chunks)
+        params: Any = None
+        if allowed is not None:
+            allowed = np.unique(np.asarray(allowed, dtype=np.int64))
+            allowed = allowed[(allowed >= 0) & (allowed < n)]
+            if self._hnsw and len(allowed) <= EXACT_FILTER_ROWS:
+                scores = np.asarray(self._vectors[allowed]) @ q[0]
+                best = np.lexsort((allowed, -scores))[:k]
+                return [(int(allowed[i]), float(scores[i])) for i in best]
+            sel = faiss.IDSelectorBatch(allowed)
+            params = _FAISS.SearchParametersHNSW(sel=sel) if self._hnsw else _FAISS.SearchParameters(sel=sel)
+            n = len(allowed)
+        k = min(k, n)
+        if k <= 0:
+            return []
+        if self._hnsw:
+            params = params or _FAISS.SearchParametersHNSW()
+            params.efSearch = max(self.manifest["hnsw"]["ef_search"], k)
+        scores, ids = self._faiss.search(q, k, params=params)
+        return [(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
+
+    def lexical_search(
+        self, query: str, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Top ``k`` (row, BM25 score) by descending score, only rows in ``allowed`` when given."""
+        return self.lexical.search(query, k, allowed)
+
+    def rows(
+        self,
+        cluster: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        scopes: Collection[str] | None = None,
+        meeting_ids: Collection[str] | None = None,
+    ) -> np.ndarray | None:
+        """Row ids matching every given filter (dates ``YYYY[-MM[-DD]]``, inclusive); None without filters."""
+        return self.chunks.rows(cluster, date_from, date_to, scopes, meeting_ids)
+
+    def vectors_for(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Stored (normalised) vectors of ``rows``, shape (len(rows), dim)."""
+        return np.asarray(self._vectors[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
