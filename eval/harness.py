@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from datetime import datetime, timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def _gold(q: dict[str, Any]) -> set[Key]:
     return {(c["file"], str(c["item"])) for c in q.get("citations") or []}
 
 
-def _item_text(meetings: dict[str, Meeting], meeting_id: str, item: str) -> str:
+def _item_text(meetings: Mapping[str, Meeting], meeting_id: str, item: str) -> str:
     m = meetings.get(meeting_id)
     if m is None:
         return ""
@@ -61,7 +62,7 @@ def _item_text(meetings: dict[str, Meeting], meeting_id: str, item: str) -> str:
     return next((i.text for i in m.items if i.number == item), "")
 
 
-def score_row(q: dict[str, Any], answer: Answer, meetings: dict[str, Meeting],
+def score_row(q: dict[str, Any], answer: Answer, meetings: Mapping[str, Meeting],
               aliases: dict[str, list[str]], latency_ms: float) -> dict[str, Any]:
     """Per-question metrics for one answer."""
     gold = _gold(q)
@@ -258,7 +259,7 @@ def run_eval(settings: Settings, *, questions: Path, minutes: Path, out_dir: Pat
     naive = run_naive(pipeline, qs, minutes) if compare == "naive" else None
     if naive:
         summary["naive"] = naive
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = out_dir / stamp
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(eval_settings.model_dump_json(indent=2), encoding="utf-8")

@@ -25,7 +25,7 @@ from rag.parse import parse_minutes
 from rag.query import find_clusters, parse_query
 from rag.retrieve import Filters, Retrieval, Retriever
 from rag.settings import Settings
-from rag.types import Answer, Embedder, Meeting
+from rag.types import HEADER, Answer, Embedder, Hit, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -160,10 +160,29 @@ class Pipeline:
             answer = self._mentioned_elsewhere(query, filters, top_k) or answer
         t2 = time.perf_counter()
         return replace(
-            answer, hits=retrieval.hits,
+            answer, hits=self._with_cited_headers(retrieval.hits, answer),
             timings={"retrieve_ms": (t1 - t0) * 1000, "answer_ms": (t2 - t1) * 1000,
                      "total_ms": (t2 - t0) * 1000},
         )
+
+    def _with_cited_headers(self, hits: tuple[Hit, ...], answer: Answer) -> tuple[Hit, ...]:
+        """Header units the answer cites (for a meeting's date/place) join the retrieved list,
+        right after that meeting's first item, with that item's score."""
+        wanted = [c.meeting_id for c in answer.citations if c.item == HEADER]
+        have = {(h.chunk.meeting_id, h.chunk.item) for h in hits}
+        out = list(hits)
+        index = self.index()
+        for mid in wanted:
+            if (mid, HEADER) in have:
+                continue
+            rows = index.rows(meeting_ids=[mid])
+            header = next((index.chunks[int(r)] for r in (rows if rows is not None else [])
+                           if index.chunks[int(r)].item == HEADER), None)
+            pos = next((i for i, h in enumerate(out) if h.chunk.meeting_id == mid), None)
+            if header is None or pos is None:
+                continue
+            out.insert(pos + 1, Hit(chunk=header, score=out[pos].score))
+        return tuple(out)
 
     def _mentioned_elsewhere(self, query, filters, top_k) -> Answer | None:  # type: ignore[no-untyped-def]
         """When a cluster's own minutes are silent, items of other clusters that name it.

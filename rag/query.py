@@ -48,6 +48,7 @@ _ABOUT_MEETING = re.compile(
     r"\bhvilken dato\b[^?]*\bmød",
     re.I,
 )
+_REGION = re.compile(r"\bregion\b", re.I)
 _ITEM_REF = re.compile(r"\b(?:punkt|pkt\.?|dagsordenspunkt)\s*(\d{1,2})\b", re.I)
 # A cluster-like word the alias table does not know: "Aarhusklyngen", "Horsens-klyngen".
 _CLUSTER_WORD = re.compile(r"\b([A-ZÆØÅa-zæøå]{3,})[- ]?klyngens?\b")
@@ -78,6 +79,12 @@ class Query:
     @property
     def has_period(self) -> bool:
         return self.date_from is not None or self.date_to is not None
+
+    @property
+    def meeting_context(self) -> bool:
+        """The answer relies on meeting metadata (date, place, region), which the header holds."""
+        return (self.has_period or bool(self.dates) or self.latest_meeting or self.prefer_recent
+                or self.about_meeting or bool(_REGION.search(self.text)))
 
 
 def _norm_tokens(text: str) -> list[str]:

@@ -34,7 +34,8 @@ _GENERIC = (
     "står nævnes drøftet drøftede mener status nyt nyeste seneste sidste referat referaterne "
     "referatet møde mødet møder mødets klynge klyngen klyngerne klyngens klyngestyregruppe "
     "klyngestyregruppen klyngestyregruppemøde styregruppe styregruppen punkt punktet dagsorden "
-    "dagsordenspunkt skete sket gøre gjorde fremgår om i på til af for med den det de der som "
+    "dagsordenspunkt skete sket gøre gjorde fremgår om i på til af for med den det de der som truffet "
+    "truffne trufne tog taget tage handlede handler omhandlede behandlet behandlede "
     "og at en et skal kan ny nye"
 )
 

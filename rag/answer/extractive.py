@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rag.answer.select import DECIDED, Selected, select_items
-from rag.chunk import format_date
+from rag.chunk import format_date, header_text
 from rag.lexical import analyze
 from rag.query import Query
 from rag.retrieve import Retrieval
@@ -232,6 +232,28 @@ def _citation(sel: Selected, quote: str) -> Citation:
     )
 
 
+_DATE_LINE = re.compile(r"\d{4}|\d{1,2}\.\d{1,2}\.\d{2}|\bsted\b|\bdato\b|\bregion\b|\bmødedato|\btid\b", re.I)
+
+
+def _add_headers(lines: list[str], citations: list[Citation], selected: list[Selected],
+                 meetings: Mapping[str, Meeting]) -> tuple[list[str], list[Citation]]:
+    """Cite each answering meeting's header for the date/place/region the answer relies on."""
+    cited = {(c.meeting_id, c.item) for c in citations}
+    for mid in dict.fromkeys(c.meeting_id for c in citations):
+        if (mid, HEADER) in cited or mid not in meetings:
+            continue
+        m = meetings[mid]
+        head = [s for s in sentences(header_text(m)) if _DATE_LINE.search(s)][:2]
+        if not head:
+            continue
+        quote = " … ".join(head)
+        citations.append(Citation(file=m.file, meeting_id=m.id, cluster=m.cluster, body=m.body, date=m.date,
+                                  item=HEADER, title="Mødets forside og deltagerliste", quote=quote))
+        lines.append(f"{format_date(m.date)} · {m.cluster or 'ukendt klynge'} · mødets forside "
+                     f"[{len(citations)}]\n«{quote}»")
+    return lines, citations
+
+
 def refusal(reason: str | None = None) -> Answer:
     """A plain statement that the minutes do not answer the question."""
     text = REFUSAL if not reason else f"{REFUSAL[:-1]}: {reason}"
@@ -263,6 +285,8 @@ def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str,
         citations.append(_citation(sel, quote))
     if not citations:
         return refusal(_NO_EVIDENCE.get(query.intent))
+    if query.meeting_context:
+        lines, citations = _add_headers(lines, citations, selected, meetings)
     return Answer(
         answer="\n\n".join(lines), refused=False, citations=tuple(citations),
         hits=retrieval.hits,

@@ -27,7 +27,7 @@ DECIDED = re.compile(
 )
 
 MAX_ITEMS = {"decision": 4, "fact": 3, "who": 3, "when": 3, "amount": 3, "where": 3}
-RELATIVE_COVERAGE = 0.75
+RELATIVE_COVERAGE = 0.5
 RELATIVE_SCORE = 0.3
 
 
