@@ -1,0 +1,204 @@
+"""Metadata and attendance blocks: "Deltagere:", "Afbud:", "Tid og sted:", ...
+
+Such blocks belong to the meeting's header unit wherever extraction put them:
+at the top, after the last item ("I mødet deltog: ... Fraværende: ..."), or
+displaced into the middle of an item when a PDF's text boxes were read out of
+order. This module finds them and turns their lines into participants.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rag.parse import patterns as P
+from rag.parse.clean import Line
+
+
+@dataclass
+class Block:
+    """Lines ``start``..``end`` (exclusive) forming one metadata block."""
+
+    start: int
+    end: int
+    labels: list[str] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    inline: set[str] = field(default_factory=set)  # labels whose value stood on the label line
+
+    @property
+    def has_participants(self) -> bool:
+        return any(P.is_participant_label(lb) for lb in self.labels)
+
+    @property
+    def entries(self) -> int:
+        return sum(len(v) for v in self.fields.values())
+
+    def is_clearly_metadata(self) -> bool:
+        """An attendance list plus other meeting fields: the meeting's own metadata block.
+
+        One "Deltagere:" list alone may be an item's working group, and
+        "Tidspunkt:/Sted:" alone may describe the next meeting, so neither
+        qualifies (after the last item the caller accepts a lone list).
+        """
+        return len(set(self.labels)) >= 2 and self.has_participants
+
+
+# Words that open the next part of the document, ending an attendance list.
+_DOC_PART = re.compile(
+    r"^(?:dagsorden|referat|indhold|indholdsfortegnelse|punkter|program)\b\s*:?$", re.IGNORECASE
+)
+# Fields whose value (an address, "Tid og sted: <time>" + "<place>") may run over lines.
+_PLACE_FIELDS = frozenset({"tid og sted", "sted", "mødested", "adresse", "lokale"})
+_BARE_NUMBER = re.compile(r"^\d{1,2}\.$")
+_PROSE_START = re.compile(r"^(?:at|det|der|den|vi|han|hun|som|hvis|når|dette|her|man)\s", re.IGNORECASE)
+_EMAIL = re.compile(r"(?:mailto:)?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.IGNORECASE)
+_ORG_ONLY = re.compile(
+    r"^(?:[\wæøåÆØÅ.\-]+\s+){0,4}(?:kommune|region(?:en)?|regionshospital(?:et)?\b.*|hospital\w*|"
+    r"psykiatri\w*|regionspsykiatri\w*|praksis|sekretariat(?:et)?|plo\b.*|kl|almen\s+praksis|"
+    r"hospitalsenhed\s+\w+|universitetshospital\w*|region\s+[\wæøå]+)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+# "Mette Bærentsen er mødeleder." - a sentence about a participant, not an entry.
+_SENTENCE = re.compile(r"\s(?:er|var|blev|har|deltager|deltog)\s.*\.$")
+
+
+def is_prose(s: str) -> bool:
+    """A sentence of running text rather than a name/role/organisation entry."""
+    words = s.split()
+    if P.BULLET_LINE.match(s) and len(words) >= 9:
+        return True
+    if len(words) > 18 or len(s) > 160:
+        return True
+    if s.rstrip().endswith((".", "!", "?")) and len(words) >= 7 and not s.rstrip(" .").endswith(")"):
+        return True
+    return bool(_PROSE_START.match(s) and len(words) >= 5)
+
+
+def pending_value(block: Block, label: str) -> bool:
+    """True while a label printed without a value ("Tid og sted:") may take the next lines."""
+    return label not in block.inline
+
+
+def find_blocks(lines: list[Line], is_heading: Callable[[str], bool]) -> list[Block]:
+    """Every run of label lines ("Deltagere:", "Tid og sted:") with the entries under them."""
+    blocks: list[Block] = []
+    n = len(lines)
+    i = 0
+    while i < n:
+        lab = P.match_label(lines[i].text) if lines[i].text else None
+        if not lab:
+            i += 1
+            continue
+        block = Block(start=i, end=i + 1)
+        inline: set[str] = set()
+        current = lab[0]
+        block.labels.append(current)
+        block.fields.setdefault(current, [])
+        if lab[1]:
+            block.fields[current].append(lab[1])
+            inline.add(current)
+        block.inline = inline
+        j, blanks = i + 1, 0
+        while j < n:
+            s = lines[j].text
+            if not s:
+                blanks += 1
+                if blanks > 2:
+                    break
+                j += 1
+                continue
+            blanks = 0
+            nxt = P.match_label(s)
+            if nxt:
+                current = nxt[0]
+                block.labels.append(current)
+                block.fields.setdefault(current, [])
+                if nxt[1]:
+                    block.fields[current].append(nxt[1])
+                    inline.add(current)
+                block.end = j + 1
+                j += 1
+                continue
+            if is_heading(s) or P.match_section_heading(s) or _DOC_PART.match(s) or _BARE_NUMBER.match(s):
+                break
+            values = block.fields[current]
+            if P.is_participant_label(current):
+                ok = not is_prose(s)
+            else:
+                # "Tid og sted:" with the time and the place on the next lines; a field with
+                # its value on the label line takes no more lines.
+                more = pending_value(block, current) or (current in _PLACE_FIELDS and len(s) <= 80)
+                ok = more and len(values) < 3 and len(s) <= 150 and not P.BULLET_LINE.match(s)
+            if not ok:
+                break
+            values.append(s)
+            block.end = j + 1
+            j += 1
+        blocks.append(block)
+        i = block.end
+    return blocks
+
+
+def clean_entry(s: str) -> str:
+    """A participant entry without bullets and e-mail addresses."""
+    s = P.BULLET_LINE.sub("", s)
+    s = _EMAIL.sub("", s)
+    s = re.sub(r"\s*,\s*(?=\()", " ", s)
+    s = re.sub(r"\s{2,}", " ", s).strip(" ,;/-\u2013")
+    return s
+
+
+def is_org_heading(s: str) -> bool:
+    """'Randers Kommune', 'Almen praksis:' - a group heading inside a participant list."""
+    s = s.strip()
+    if s.endswith(":") and len(s.split()) <= 6:
+        return True
+    return "," not in s and bool(_ORG_ONLY.match(s))
+
+
+def participants_from_entries(entries: list[str], role: str | None = None) -> list[str]:
+    """Names/roles from entry lines, skipping organisation headings and prose."""
+    out: list[str] = []
+    # "Anne Hansen, Horsens Kommune; Bo Jensen, Regionshospitalet Horsens" holds two entries.
+    for raw in (part for entry in entries for part in entry.split(";")):
+        e = clean_entry(raw)
+        if not e or is_org_heading(e) or is_prose(e) or not re.search(r"[A-ZÆØÅ]", e):
+            continue
+        if P.match_section_heading(e) or _DOC_PART.match(e) or _SENTENCE.search(e):
+            continue
+        out.append(f"{e} ({role})" if role else e)
+    return out
+
+
+_ROLE_LABELS = {
+    "mødeleder": "mødeleder",
+    "mødeledere": "mødeleder",
+    "referent": "referent",
+    "referenter": "referent",
+    "sekretær": "sekretær",
+    "ordstyrer": "ordstyrer",
+    "formand": "formand",
+    "forperson": "formand",
+}
+_ABSENT_LABELS = ("afbud", "fraværende", "fravær")
+
+
+def block_participants(block: Block) -> list[str]:
+    """Participants named in a block, with the role or absence noted where the label gives it."""
+    out: list[str] = []
+    for label, values in block.fields.items():
+        if not P.is_participant_label(label):
+            continue
+        role = _ROLE_LABELS.get(label)
+        if role is None and label.startswith(_ABSENT_LABELS):
+            role = "afbud"
+        if role in ("mødeleder", "referent") and values:
+            # "Mødeledere: Lars Harder og Thomas Balle Kristensen"
+            names = [x for v in values for x in re.split(r"\s+og\s+|,\s*", clean_entry(v)) if x]
+            out.extend(f"{x} ({role})" for x in names)
+            continue
+        out.extend(participants_from_entries(values, role if role == "afbud" else None))
+    return out

@@ -1,0 +1,244 @@
+"""Candidate agenda-item headings: every line that *could* open item N.
+
+Minutes number their items in many ways: "3. Title", "10.Forslag", "AD. 9:",
+"Ad punkt 4", "Punkt 4: Title", "Dagsordenspunkt 2", "## 1. Title", a DOCX
+table row "3<TAB>Title<TAB>Ansvarlig", "3 Title" or a lone "3" above the
+title. Sub-lists, numbered tables and lone page numbers produce the same
+shapes; ``items.py`` decides which candidates form the agenda. This module
+only finds them and reads each title as printed, joining wrapped lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.parse import patterns as P
+from rag.parse.clean import Line
+
+_AD = re.compile(r"^(?:AD|Ad)\s*\.?\s*(?:punkt|pkt\.?)?\s*(?P<n>\d{1,2})\b\s*[:.)]?\s*(?P<t>.*)$")
+_PUNKT = re.compile(
+    r"^(?:punkt|pkt\.?|dagsordens\s*punkt|dagsordenpunkt)\s*(?:nr\.?\s*)?(?P<n>\d{1,2})\b"
+    r"\s*(?:[:.)\-\u2013]\s*)?(?P<t>.*)$",
+    re.IGNORECASE,
+)
+_MD = re.compile(r"^#{1,6}\s*(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\s*[.):]?\s+(?P<t>.+)$", re.IGNORECASE)
+_TAB = re.compile(r"^(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\.?\s*\t\s*(?P<t>.+)$", re.IGNORECASE)
+_NUM = re.compile(r"^(?P<n>\d{1,2})\s?[.)]\s*(?P<t>\S.*)$")
+_DASH = re.compile(r"^(?P<n>\d{1,2})\s+[-\u2013]\s+(?P<t>[A-ZÆØÅ].*)$")  # "3 - Title"
+_SPACE = re.compile(r"^(?P<n>\d{1,2})\s{1,4}(?P<t>[A-ZÆØÅ][^\t]{2,})$")
+_BARE = re.compile(r"^(?P<n>\d{1,2})\.?$")
+_SUBNUMBER = re.compile(r"^\d{1,2}\.\d")
+_TIME_CELL = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[.:]\d{2}(?:\s*[-\u2013]\s*\d{1,2}[.:]\d{2})?$", re.IGNORECASE)
+_TITLE_START = re.compile(r"^[\"'”“«(\[]?[A-ZÆØÅÉ0-9]")
+_CONNECTOR_END = re.compile(
+    r"(?:[,&\-\u2013/]|\b(?:og|i|for|om|af|til|med|på|ved|samt|fra|vedr\.|vedrørende|mellem|under|efter|"
+    r"hos|eller|at|v\.|inkl\.|ifm\.|herunder|mhp\.|jf\.|del))$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Candidate:
+    """A line that may open agenda item ``number``; ``end`` is the first body line."""
+
+    line: int
+    number: int
+    kind: str
+    title: str
+    end: int
+    indent: int
+    extra: str = ""
+    score: float = 0.0
+
+
+_LEADER = re.compile(r"\s*(?:\.{3,}|…+|_{3,})\s*(?:side\s*)?\d{0,3}\s*$", re.IGNORECASE)
+
+
+def tidy_title(t: str) -> str:
+    """One line, single spaces, no markdown emphasis, table-of-contents leader or trailing colon."""
+    t = re.sub(r"\s+", " ", t.replace("**", "").replace("__", "")).strip()
+    t = _LEADER.sub("", t)
+    return t.rstrip(":").rstrip()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the text is wrapped: ``width`` of full lines (None if unknown), or ``unwrapped`` paragraphs."""
+
+    width: int | None
+    unwrapped: bool
+
+
+def text_layout(lines: list[Line]) -> Layout:
+    """Typical width of wrapped lines; web exports put each paragraph on one long line."""
+    lengths = sorted(len(ln.text) for ln in lines if ln.text)
+    if len(lengths) < 25:
+        return Layout(None, False)  # too little text to tell
+    p90 = lengths[int(len(lengths) * 0.9)]
+    return Layout(p90, False) if p90 <= 140 else Layout(None, True)
+
+
+def _match(s: str) -> tuple[str, int, str] | None:
+    """(kind, number, title text) when ``s`` has the shape of an item heading."""
+    if _SUBNUMBER.match(s):
+        return None
+    for kind, rx in (("ad", _AD), ("punkt", _PUNKT), ("md", _MD)):
+        m = rx.match(s)
+        if m and (kind != "punkt" or s[:1].isupper() or s[:1] == "#"):
+            return kind, int(m.group("n")), m.group("t")
+    if "\t" in s:
+        m = _TAB.match(s)
+        if m:
+            return "tab", int(m.group("n")), m.group("t")
+    m = _NUM.match(s)
+    if m:
+        t = m.group("t")
+        return ("num", int(m.group("n")), t) if _TITLE_START.match(t) else None
+    m = _DASH.match(s)
+    if m:
+        return "dash", int(m.group("n")), m.group("t")
+    m = _SPACE.match(s)
+    if m:
+        return "space", int(m.group("n")), m.group("t")
+    m = _BARE.match(s)
+    if m:
+        return "bare", int(m.group("n")), ""
+    return None
+
+
+def looks_like_heading(s: str) -> bool:
+    """True when a line has a numbered-heading shape (used to end metadata blocks)."""
+    m = _match(s)
+    return m is not None and m[0] not in ("space", "bare") and 0 < m[1] <= 60
+
+
+def _stops_title(s: str) -> bool:
+    return bool(_match(s) or P.match_section_heading(s) or P.match_label(s) or P.BULLET_LINE.match(s))
+
+
+def _continues(prev: str, nxt_line: Line, head_indent: int, layout: Layout) -> bool:
+    """Does ``nxt_line`` continue a title whose last printed line is ``prev``?"""
+    nxt = nxt_line.text
+    if not nxt or _stops_title(nxt) or prev.endswith((":", "?", "!")):
+        return False
+    if _CONNECTOR_END.search(prev):
+        return True
+    if prev.endswith("."):
+        return False
+    if nxt.startswith(("(kl", "v/", "V/", "ved ")):
+        # Time slot or presenter pushed to their own line.
+        return True
+    if layout.unwrapped:
+        # Web text: a line break is a paragraph break.
+        return False
+    width = layout.width
+    long_prev = len(prev) >= (0.6 * width if width else 50)
+    hanging = nxt_line.indent >= head_indent + 2 and len(nxt) <= 60 and not nxt.endswith(".")
+    if hanging and (nxt[0].islower() or long_prev):
+        return True  # hanging indent under a numbered heading ("    direktør Per Jørgensen")
+    if nxt[0].islower() and len(prev) >= (0.5 * width if width else 45):
+        return True
+    if not width:
+        return False
+    # A capitalised continuation only follows a line that ran to the right margin.
+    return len(prev) >= 0.8 * width and len(nxt) <= 0.8 * width
+
+
+def _crosses_blank(prev: str, nxt: str, layout: Layout) -> bool:
+    """May a title continue after one blank line? Only when it plainly is unfinished.
+
+    "... sundhedshus i" cannot end a title; a line that ran to the right margin
+    followed by a lower-case line is a wrap in double-spaced text.
+    """
+    if _CONNECTOR_END.search(prev):
+        return True
+    full = layout.width is not None and len(prev) >= 0.8 * layout.width
+    return full and nxt[:1].islower() and not prev.endswith((".", ":", "?", "!"))
+
+
+def _read_title(
+    lines: list[Line], idx: int, first: str, layout: Layout, wraps: bool = True
+) -> tuple[str, int]:
+    """The title starting on line ``idx`` (text ``first``) and the index after its last line."""
+    parts = [first.strip()] if first.strip() else []
+    j = idx + 1
+    if not parts:
+        # "Punkt 4:" / a lone "4" with the title on the next line.
+        while j < len(lines) and lines[j].blank and j <= idx + 2:
+            j += 1
+        if j < len(lines) and lines[j].text and not _stops_title(lines[j].text):
+            parts.append(lines[j].text)
+            j += 1
+        else:
+            return "", idx + 1
+    extra = 0
+    while wraps and j < len(lines) and extra < 3 and sum(map(len, parts)) < 400:
+        k = j
+        if lines[j].blank and j + 1 < len(lines) and _crosses_blank(parts[-1], lines[j + 1].text, layout):
+            k = j + 1
+        if not _continues(parts[-1], lines[k], lines[idx].indent, layout):
+            break
+        parts.append(lines[k].text)
+        j = k + 1
+        extra += 1
+    return tidy_title(" ".join(parts)), j
+
+
+def _tab_title(row: str, header: list[str]) -> tuple[str, str]:
+    """Title cell and the other cells of a table row ("3<TAB>Title<TAB>Beslutning text").
+
+    Cells under a column named like a section ("Beslutning", "Referat") are
+    written as "Beslutning: text" so the item gets that section.
+    """
+    cells = [c.strip() for c in row.split("\t")]
+    title, rest = "", []
+    for col, c in enumerate(cells):
+        if col == 0 or not c:
+            continue
+        if not title and re.search(r"[A-Za-zÆØÅæøå]{2}", c) and not _TIME_CELL.match(c):
+            title = c
+            continue
+        name = header[col] if col < len(header) else ""
+        rest.append(f"{name}: {c}" if name and P.match_section_heading(name) else c)
+    return tidy_title(title), "\n".join(rest)
+
+
+def _table_header(lines: list[Line], i: int) -> list[str]:
+    """Column names of the table a row belongs to ("Nr.<TAB>Punkt<TAB>Beslutning")."""
+    for k in range(i - 1, max(-1, i - 40), -1):
+        s = lines[k].text
+        if not s:
+            continue
+        if "\t" not in s:
+            return []
+        cells = [c.strip() for c in s.split("\t")]
+        if not re.match(r"^\d", cells[0]):
+            return cells
+    return []
+
+
+def find_candidates(lines: list[Line], excluded: set[int]) -> list[Candidate]:
+    """Every possible item heading, in document order, with its title read as printed."""
+    layout = text_layout(lines)
+    out: list[Candidate] = []
+    for i, ln in enumerate(lines):
+        if not ln.text or i in excluded:
+            continue
+        m = _match(ln.text)
+        if not m or not 0 < m[1] <= 60:
+            continue
+        kind, number, t = m
+        if kind == "tab":
+            title, extra = _tab_title(ln.text, _table_header(lines, i))
+            out.append(Candidate(i, number, kind, title, i + 1, ln.indent, extra))
+            continue
+        if kind == "bare":
+            title, end = _read_title(lines, i, "", layout)
+            if not title or not title[:1].isupper():
+                continue
+        else:
+            # Markdown headings are one line by construction.
+            title, end = _read_title(lines, i, t, layout, wraps=kind != "md")
+        out.append(Candidate(i, number, kind, title, end, ln.indent))
+    return out

@@ -1,0 +1,203 @@
+"""Meeting title, body (the group that met) and place.
+
+The title is the document's first meaningful line(s). The body comes from
+the title ("Referat fra Klyngestyregruppemøde ..." -> "Klyngestyregruppen",
+"Referat Klyngestyregruppe Syd"), an "Emne:" field, "mødet i X", or - when
+the beginning of the document is missing - the group the recommendations
+address ("At Fokusgruppen drøfter ...") completed with its fullest name in
+the text. The place comes from "Sted:"-type fields, the non-time part of
+"Tid og sted:", or "på/i <place>" in the title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from rag.parse import patterns as P
+
+_GROUP = (
+    r"(?:klynge)?styregruppe|fokusgruppe|temagruppe|arbejdsgruppe|følgegruppe|driftsgruppe|"
+    r"koordineringsgruppe|styregruppe|implementeringsgruppe|ledergruppe|sundhedsforum|klyngeforum|"
+    r"samarbejdsråd|klyngeråd|brugerråd|sundhedsudvalg|udvalg|bestyrelse|direktion|netværk|forum|råd|"
+    r"sundhedsklynge"
+)
+_GROUP_WORD = re.compile(
+    rf"\b(?P<w>[\wæøåÆØÅ\-]*?(?:{_GROUP}))(?P<def>ens|ets|en|et|ns|n|t|s)?(?P<m>møde(?:t)?)?\b", re.IGNORECASE
+)
+_DIRECTION = re.compile(r"^(?:Syd|Nord|Øst|Vest|Midt|Nordvest|Sydvest|Nordøst|Sydøst)$")
+_NAMED_GROUPS = re.compile(
+    r"(?:fokus|tema|arbejds|følge|drifts|koordinerings|implementerings)gruppe", re.IGNORECASE
+)
+_PLACE_WORDS = re.compile(
+    r"hospital|rådhus|mødelokale|lokale|kommune|center|centret|huset|hus\b|vej\b|gade\b|allé|sal\b|"
+    r"bygning|online|teams|skype|zoom|virtuel|auditorium|etage|indgang|sundhedshus",
+    re.IGNORECASE,
+)
+_ONLINE = re.compile(
+    r"^(?:online|virtuelt|virtuel|via\s+teams|teams|microsoft\s+teams|skype|zoom)\b", re.IGNORECASE
+)
+_TITLE_PREP = re.compile(r"(?:^|\s)(?:på|i)\s+(?=[A-ZÆØÅ])")
+_DATEISH = re.compile(
+    rf"\b(?:{P.WEEKDAY_RE})\b|\bkl\.?\s*\d|\d{{1,2}}\.\s*(?:{P.MONTH_WORDS})|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}",
+    re.IGNORECASE,
+)
+
+
+_GENERIC_TITLE = re.compile(
+    r"^(?:referat|dagsorden|mødereferat|beslutningsprotokol|protokol)(?:\s+(?:af|fra|for)\s+møde(?:t)?)?$",
+    re.IGNORECASE,
+)
+
+
+def read_title(front: list[str]) -> tuple[str | None, list[str]]:
+    """The first meaningful line(s) of the document (joined when it wraps) and those lines.
+
+    A bare "Referat" / "Dagsorden" continues with the next paragraph, which
+    names the meeting.
+    """
+    parts: list[str] = []
+    for s in front:
+        s = s.strip().lstrip("#").strip()
+        if not s:
+            if parts and not _GENERIC_TITLE.match(" ".join(parts)):
+                break
+            continue
+        if P.match_label(s) and parts:
+            break
+        if not parts:
+            if s[:1].islower():
+                return None, []  # the document starts mid-sentence: its title is missing
+            lab = P.match_label(s)
+            if lab:
+                if lab[0] in ("dagsorden", "referat", "emne") and lab[1]:
+                    return f"{s.split(':')[0].strip()}: {lab[1]}", [s]
+                return None, []
+        parts.append(s)
+        if len(parts) >= 5 or sum(map(len, parts)) > 250:
+            break
+    title = re.sub(r"\s+", " ", " ".join(parts)).strip()
+    return (title or None), parts
+
+
+def _definite(word: str) -> str:
+    w = word[:1].upper() + word[1:]
+    low = w.lower()
+    if low.endswith("e"):
+        return w + "n"
+    if low.endswith("klynge"):
+        return w + "n"
+    if low.endswith(("udvalg", "råd", "netværk")):
+        return w + "et"
+    if low.endswith(("forum", "bestyrelse", "direktion")):
+        return w + ("en" if low.endswith("direktion") else "")
+    return w
+
+
+def body_from_title(title: str) -> str | None:
+    """'Referat fra Klyngestyregruppemøde 22.06.17' -> 'Klyngestyregruppen'."""
+    m = _GROUP_WORD.search(title)
+    if not m:
+        return None
+    word = m.group("w")
+    rest = title[m.end() :].split()
+    word = word[:1].upper() + word[1:]
+    if rest and _DIRECTION.match(rest[0].strip(",.:")):
+        return f"{word} {rest[0].strip(',.:')}"
+    if len(rest) > 1 and rest[0].lower() == "klynge" and rest[1][:1].isupper():
+        return f"{word} Klynge {rest[1].strip(',.:')}"  # "Styregruppe Klynge Syd"
+    if _NAMED_GROUPS.search(word) and rest and rest[0][:1].isupper():
+        name = _name_after(title[m.end() :])
+        if name:
+            return f"{word} {name}"
+    return _definite(word)
+
+
+def _name_after(text: str) -> str:
+    """'Sundhed for voksne den 3. maj' -> 'Sundhed for voksne'."""
+    words: list[str] = []
+    for w in text.split():
+        if re.match(r"^\d", w) or w.lower() in ("den", "d.", "kl.", "på", "i", "-", "\u2013", "ved"):
+            break
+        words.append(w.strip(",.:"))
+        if len(words) >= 5 or w.endswith((",", ":", ";")):
+            break
+    return " ".join(words)
+
+
+def body_from_fields(fields: dict[str, list[str]]) -> str | None:
+    """'Emne: Møde 1, 2022 Styregruppe Klynge Syd' -> 'Styregruppe Klynge Syd'."""
+    for label in ("udvalg", "mødeforum", "emne", "møde"):
+        for v in fields.get(label, []):
+            v = re.sub(
+                r"^(?:møde\s*(?:nr\.?)?\s*\d+\s*[,/]?\s*(?:(?:19|20)\d{2})?)\s*", "", v, flags=re.IGNORECASE
+            )
+            if v and _GROUP_WORD.search(v):
+                return v.strip(" ,.-")
+    return None
+
+
+def body_from_text(text: str, full_text: str | None = None) -> str | None:
+    """The group the recommendations address ('At Fokusgruppen drøfter'), with its fullest name.
+
+    ``text`` is where the group is addressed (the recommendations), ``full_text``
+    where its full name ("Fokusgruppen Sundhed for voksne") is looked up.
+    """
+    addressed = Counter(
+        m.group(1).lower()
+        for m in re.finditer(rf"\b[Aa]t\s+([\wæøå]*?(?:{_GROUP}))(?:en|et|n|t)?\b", text, re.IGNORECASE)
+    )
+    if not addressed:
+        return None
+    stem = addressed.most_common(1)[0][0]
+    names: Counter[str] = Counter()
+    printed: dict[str, str] = {}
+    name_re = rf"\b{re.escape(stem)}(?:en|et|n|t)?\s+([A-ZÆØÅ][\wæøå]+(?:\s+(?:for|og|&|til)\s+[\wæøå]+)?)"
+    for m in re.finditer(name_re, full_text or text, re.IGNORECASE):
+        if not m.group(1)[:1].isupper():
+            continue
+        name = re.sub(r"\s+", " ", m.group(1))
+        key = name.lower()
+        names[key] += 1
+        printed.setdefault(key, name)
+    if names and _NAMED_GROUPS.search(stem):
+        key, n = names.most_common(1)[0]
+        if n >= 2:
+            return f"{stem[:1].upper()}{stem[1:]} {printed[key]}"
+    return _definite(stem)
+
+
+def place_from_fields(fields: dict[str, list[str]]) -> str | None:
+    """'Sted: Mødelokale 22, RH Viborg'; 'Tid og sted:' lines that are not the time."""
+    for label in ("mødested", "sted", "lokation", "lokale", "mødelokale", "adresse"):
+        for v in fields.get(label, []):
+            if v.strip():
+                return _tidy_place(v)
+    for label in ("tid og sted", "tidspunkt", "tid"):
+        for v in fields.get(label, []):
+            if _ONLINE.match(v.strip()):
+                return "Online"
+            if not _DATEISH.search(v) and _PLACE_WORDS.search(v):
+                return _tidy_place(v)
+            # "Mandag den 3. maj kl. 14-16, Regionshospitalet Randers"
+            tail = re.split(r",\s*", v)
+            for part in tail[1:]:
+                if _PLACE_WORDS.search(part) and not _DATEISH.search(part):
+                    return _tidy_place(", ".join(tail[tail.index(part) :]))
+    return None
+
+
+def _tidy_place(v: str) -> str:
+    v = re.sub(r"\s+", " ", v).strip(" .,")
+    return "Online" if _ONLINE.match(v) else v
+
+
+def place_from_title(title_lines: list[str]) -> str | None:
+    """'... på Regionshospitalet Randers.' / 'i Regionshospitalet Randers, mødelokale 1'."""
+    for s in title_lines:
+        s = s.strip()
+        for m in _TITLE_PREP.finditer(s):
+            p = re.split(r"\s+(?:den|d\.|kl\.?)\s|\s+\d{1,2}[./-]\d", s[m.end() :])[0].strip(" .,")
+            if p and _PLACE_WORDS.search(p) and not re.search(_GROUP, p, re.IGNORECASE):
+                return p
+    return None

@@ -1,0 +1,70 @@
+"""An item's body -> named sections (indstilling, sagsfremstilling, beslutning, ...).
+
+Headings may stand alone ("Beslutning"), carry text on the same line
+("Beslutning: Dagsordenen blev godkendt."), come in any order (the decision
+is often printed first) and repeat ("Drøftelse:" twice). Text before the
+first heading is kept as "indledning". The decision is the text of the
+decision sections ("Beslutning", "Referat", "Konklusion", "Udvalgets
+beslutning"); minutes without such headings get no decision, the answerer
+reads the outcome from the text instead.
+"""
+
+from __future__ import annotations
+
+from rag.parse import patterns as P
+from rag.types import Section
+
+PREAMBLE = "indledning"
+
+
+def tidy_text(lines: list[str]) -> str:
+    """Join lines, keeping at most one blank line between paragraphs."""
+    out: list[str] = []
+    for s in lines:
+        s = s.rstrip()
+        if not s.strip() and (not out or not out[-1].strip()):
+            continue
+        out.append(s)
+    return "\n".join(out).strip()
+
+
+def split_sections(body: list[str]) -> tuple[Section, ...]:
+    """Sections of an item body, in document order."""
+    sections: list[Section] = []
+    name, heading = PREAMBLE, ""
+    buf: list[str] = []
+    for s in body:
+        m = P.match_section_heading(s) if s.strip() else None
+        if m:
+            text = tidy_text(buf)
+            if not text and m[0] == name:
+                # "Indstilling" directly followed by "Det indstilles, at ...": one section.
+                buf = [m[2]] if m[2] else []
+                continue
+            if text or name != PREAMBLE:
+                sections.append(Section(name, heading, text))
+            name, heading, inline = m
+            buf = [inline] if inline else []
+            continue
+        buf.append(s)
+    text = tidy_text(buf)
+    if text or name != PREAMBLE:
+        sections.append(Section(name, heading, text))
+    return tuple(sections)
+
+
+def decision_text(sections: tuple[Section, ...]) -> str | None:
+    """The decision sections' text, or None when the item has none (or they are empty)."""
+    parts = [s.text for s in sections if s.name in P.DECISION_SECTIONS and s.text.strip()]
+    return "\n\n".join(parts) if parts else None
+
+
+def sections_dict(sections: tuple[Section, ...]) -> dict[str, str]:
+    """Section name -> text; repeated sections are joined with a blank line."""
+    out: dict[str, str] = {}
+    for s in sections:
+        if not s.text:
+            out.setdefault(s.name, "")
+            continue
+        out[s.name] = f"{out[s.name]}\n\n{s.text}".strip() if out.get(s.name) else s.text
+    return out
