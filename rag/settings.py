@@ -104,7 +104,7 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(50, ge=5, description="Candidates taken from each of dense and lexical search before fusion.")
     fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and lexical rankings are combined.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    dense_weight: float = Field(1.0, ge=0.0, description="Weight of the dense ranking in fusion.")
+    dense_weight: float = Field(1.5, ge=0.0, description="Weight of the dense ranking in fusion.")
     lexical_weight: float = Field(1.0, ge=0.0, description="Weight of the lexical ranking in fusion.")
     min_relevance: float = Field(
         0.2,
