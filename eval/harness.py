@@ -220,7 +220,7 @@ def diff_table(summary: dict[str, Any], baseline: dict[str, Any] | None, naive: 
         delta = f"{now - base:+.3f}" if isinstance(now, int | float) and isinstance(base, int | float) else ""
         cells = [key, _fmt(now), _fmt(base), delta]
         if naive:
-            cells.append(_fmt(naive.get(key)))
+            cells.append(_fmt(naive.get(key, naive.get(f"{key}_in_context"))))
         table.add_row(*cells)
     return table
 

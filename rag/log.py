@@ -11,3 +11,6 @@ def configure_logging(level: str = "INFO") -> None:
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Libraries that log chatty progress at INFO/DEBUG on their own.
+    for noisy in ("bm25s", "matplotlib", "httpx", "sentence_transformers", "faiss"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
