@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
-from api.routes import ask, health, meetings
+from api.routes import ask, health, meetings, stream
 from rag import __version__
 from rag.errors import RagError
 from rag.pipeline import Pipeline
@@ -45,5 +45,6 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(ask.router)
+    app.include_router(stream.router)
     app.include_router(meetings.router)
     return app

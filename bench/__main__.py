@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.console import Console
 
@@ -25,12 +25,12 @@ def main(argv: list[str]) -> None:
 
     console = Console()
     names = argv or list(BENCHES)
-    results: dict[str, object] = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    results: dict[str, object] = {"date": datetime.now(UTC).isoformat(timespec="seconds")}
     for name in names:
         console.print(f"[bold]{name}[/bold] …")
         results[name] = importlib.import_module(BENCHES[name]).run()
         console.print_json(json.dumps(results[name], ensure_ascii=False))
-    out = ROOT / "bench" / "results" / f"{datetime.now(timezone.utc):%Y-%m-%d}.json"
+    out = ROOT / "bench" / "results" / f"{datetime.now(UTC):%Y-%m-%d}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     previous = json.loads(out.read_text()) if out.exists() else {}
     previous.update(results)

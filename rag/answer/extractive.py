@@ -37,7 +37,8 @@ _WHEN = re.compile(
 )
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+\b")
 _ORG_WORDS = {
-    "fokusgruppen", "fokusgruppe", "sundhed", "sundhedsstyregruppen", "klyngestyregruppen", "region", "regionshospitalet", "hospitalsenhed", "hospitalsenheden", "kommune", "steno", "danske",
+    "fokusgruppen", "fokusgruppe", "sundhed", "sundhedsstyregruppen", "klyngestyregruppen", "region",
+    "regionshospitalet", "hospitalsenhed", "hospitalsenheden", "kommune", "steno", "danske",
     "sundhedsstyrelsen", "psykiatrien", "almen", "klynge", "aarhus", "aalborg", "center",
 }
 # Initials as minutes sign them: "Godkendt af SA og LKL", "Således opfattet IKA", "v/ TBK".
