@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.security import Forbidden, Unauthorized
 from rag.errors import (
     BackendUnavailable,
     BadQuestion,
@@ -38,11 +39,14 @@ class NotFound(RagError):
     danish = "Det findes ikke."
 
 
+STATUS.update({NotFound: 404, Unauthorized: 401, Forbidden: 403})
+
+
 def status_for(exc: RagError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
             return STATUS[cls]  # type: ignore[index]
-    return 404 if isinstance(exc, NotFound) else 500
+    return 500
 
 
 def install_error_handlers(app: FastAPI) -> None:

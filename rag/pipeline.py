@@ -86,6 +86,15 @@ class Pipeline:
     def meetings(self) -> Mapping[str, Meeting]:
         return self.index().meetings
 
+    def scope_of(self, meeting_id: str) -> str | None:
+        """The access scope a meeting was ingested with (default: its cluster)."""
+        index = self.index()
+        meeting = index.meetings.get(meeting_id)
+        if meeting is None:
+            return None
+        doc = index.manifest.get("documents", {}).get(meeting.file, {})
+        return doc.get("scope", meeting.cluster)  # type: ignore[no-any-return]
+
     # -- ingest ------------------------------------------------------------
     def parse_files(self, paths: Iterable[Path]) -> tuple[list[IndexDoc], IngestReport]:
         """Load and parse files; unreadable or unparsable ones are reported, not fatal."""

@@ -130,6 +130,28 @@ class ApiSettings(BaseModel):
     cors_origins: list[str] = Field(default_factory=list, description="Intranet origins allowed to call the API.")
 
 
+class ApiKey(BaseModel):
+    name: str = Field(..., description="Who holds the key (for logs and feedback).")
+    scopes: list[str] | None = Field(None, description="Scopes (by default cluster names) it may read; None: all.")
+    admin: bool = Field(False, description="May ingest and read admin routes.")
+
+
+class AccessSettings(BaseModel):
+    header: str = Field("X-API-Key", description="HTTP header that carries the API key.")
+    keys: dict[str, ApiKey] = Field(
+        default_factory=dict,
+        description='API keys: JSON {"<key>": {"name": "...", "scopes": ["Randersklyngen"], "admin": false}}.',
+    )
+    ask_requires_key: bool = Field(False, description="Asking, search and source pages need a key (else open).")
+    open_scopes: list[str] | None = Field(
+        None, description="Scopes readable without a key when asking is open; None: all."
+    )
+    rate_limit_per_minute: int = Field(60, ge=1, description="Requests per minute per key (or per IP without one).")
+    max_upload_mb: float = Field(20.0, gt=0, description="Largest file accepted by POST /api/ingest.")
+    feedback_db: Path = Field(Path("var/feedback.sqlite"), description="SQLite file for thumbs up/down feedback.")
+    uploads_dir: Path = Field(Path("var/uploads"), description="Where accepted uploads are kept (re-ingestable).")
+
+
 class ParseSettings(BaseModel):
     cluster_aliases: dict[str, list[str]] = Field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_CLUSTER_ALIASES.items()},
@@ -154,6 +176,7 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
     parse: ParseSettings = Field(default_factory=ParseSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level of entry points.")
 

@@ -21,6 +21,7 @@ from sse_starlette.sse import EventSourceResponse
 from api.deps import get_pipeline
 from api.routes.ask import ERRORS, _filters
 from api.schemas import AskRequest
+from api.security import Reader
 from rag.errors import RagError
 from rag.pipeline import Pipeline
 from rag.serialize import answer_to_dict, citation_to_dict, hit_to_dict
@@ -62,7 +63,7 @@ def _produce(events: Iterator[tuple[str, Any]], queue: asyncio.Queue[Any], loop:
 
 
 @router.post("/ask/stream", responses=ERRORS)
-async def ask_stream(body: AskRequest, request: Request,
+async def ask_stream(body: AskRequest, request: Request, principal: Reader,
                      pipeline: Annotated[Pipeline, Depends(get_pipeline)]) -> EventSourceResponse:
     """Stream an answer: `sources` event, `token` events, then `done` with citations (or `error`)."""
     pipeline.check_question(body.question)  # 422 before the stream starts
@@ -70,7 +71,7 @@ async def ask_stream(body: AskRequest, request: Request,
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Any] = asyncio.Queue()
     stop = threading.Event()
-    events = pipeline.stream(body.question, _filters(body.filters), body.top_k)
+    events = pipeline.stream(body.question, _filters(body.filters, principal), body.top_k)
     worker = threading.Thread(target=_produce, args=(events, queue, loop, stop), daemon=True)
 
     async def gen() -> AsyncIterator[dict[str, str]]:
