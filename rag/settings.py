@@ -123,6 +123,14 @@ class RetrievalSettings(BaseModel):
     )
 
 
+    dense_margin: float = Field(
+        0.04,
+        ge=0.0,
+        description="An answer's further items must be within this cosine of the best item "
+        "(calibrated for multilingual-e5-small; wider for embedders with spread-out scores).",
+    )
+
+
 class ApiSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Interface to bind.")
     port: int = Field(8000, ge=1, le=65535, description="Port to bind.")

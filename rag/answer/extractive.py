@@ -262,12 +262,12 @@ def refusal(reason: str | None = None) -> Answer:
 
 
 def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting],
-                      min_coverage: float) -> Answer:
+                      min_coverage: float, dense_margin: float = 1.0) -> Answer:
     """Quote the decisions / supporting sentences of the relevant items, or refuse."""
     if retrieval.refusal:
         return refusal(retrieval.refusal)
     terms = list(retrieval.query_terms)
-    selected, note = select_items(query, retrieval, meetings, min_coverage)
+    selected, note = select_items(query, retrieval, meetings, min_coverage, dense_margin)
     if not selected:
         return refusal(note)
     idf = _idf(terms, selected)

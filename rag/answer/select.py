@@ -67,7 +67,8 @@ def resolve(hit: Hit, meetings: Mapping[str, Meeting],
 
 
 def select_items(
-    query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting], min_coverage: float
+    query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting], min_coverage: float,
+    dense_margin: float = 1.0,
 ) -> tuple[list[Selected], str | None]:
     """Relevant items, best first, or ([], reason) when nothing passes the gate."""
     hits = list(retrieval.hits)
@@ -86,10 +87,13 @@ def select_items(
         return [], None
     floor = max(min_coverage, best_cov * RELATIVE_COVERAGE) if has_terms else 0.0
     top_score = max(h.score for h in hits)
+    top_dense = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
     keep: list[Selected] = []
     for h in hits:
         if (h.coverage or 0.0) < floor or h.score < RELATIVE_SCORE * top_score:
             continue
+        if keep and top_dense is not None and (h.dense_score or 0.0) < top_dense - dense_margin:
+            continue  # lexically close but about something else
         sel = resolve(h, meetings, retrieval.analyzer)
         if sel is not None:
             keep.append(sel)
