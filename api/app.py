@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
-from api.routes import ask, health, meetings, stream
+from api.ratelimit import RateLimiter, RateLimitMiddleware
+from api.routes import ask, feedback, health, ingest, meetings, pages, stream
 from rag import __version__
 from rag.errors import RagError
 from rag.pipeline import Pipeline
@@ -39,12 +40,19 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         description="Spørgsmål og svar over klyngernes mødereferater, med kildehenvisning til møde og punkt.",
         lifespan=lifespan,
     )
+    # Added before CORS, so it runs inside it: a 429 still carries the CORS headers a browser needs.
+    app.state.rate_limiter = RateLimiter(settings.access.rate_limit_per_minute)
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter, settings=settings)
     if settings.api.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.api.cors_origins,
-                           allow_methods=["GET", "POST"], allow_headers=["*"])
+                           allow_methods=["GET", "POST"], allow_headers=["*"], expose_headers=["Retry-After"])
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(ask.router)
     app.include_router(stream.router)
     app.include_router(meetings.router)
+    app.include_router(ingest.router)
+    app.include_router(feedback.router)
+    app.include_router(pages.router)
+    app.mount("/static", pages.static_files(), name="static")
     return app

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
 
 
 class AskFilters(BaseModel):
@@ -91,3 +93,44 @@ class ItemOut(BaseModel):
 class ErrorOut(BaseModel):
     detail: str = Field(..., description="Danish message for the user.")
     error: str = Field(..., description="Error type.")
+
+
+class IngestResponse(BaseModel):
+    file: str = Field(..., description="File name the upload was stored and indexed under.")
+    meeting_id: str
+    cluster: str | None
+    date: str | None
+    scope: str | None = Field(..., description="Access scope of the new meeting (default: its cluster).")
+    items: int = Field(..., description="Agenda items found.")
+    build: str = Field(..., description="Index build that now serves it.")
+
+
+SHA256_HEX = r"^[0-9a-fA-F]{64}$"
+
+
+class FeedbackIn(BaseModel):
+    question: str | None = Field(None, min_length=1, max_length=2000,
+                                 description="The question asked; only its SHA-256 is stored.")
+    question_id: str | None = Field(None, pattern=SHA256_HEX,
+                                    description="SHA-256 (hex) of the stripped question, instead of the text.")
+    answer_hash: str = Field(..., pattern=SHA256_HEX, description="SHA-256 (hex) of the answer text rated.")
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=2000, description="Optional free text from the user.")
+
+    @model_validator(mode="after")
+    def _one_question(self) -> FeedbackIn:
+        if self.question is not None and not self.question.strip():
+            raise ValueError("question is blank")
+        if (self.question is None) == (self.question_id is None):
+            raise ValueError("give exactly one of question and question_id")
+        return self
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    created_at: str
+    key_name: str | None
+    question_hash: str
+    answer_hash: str
+    rating: Literal["up", "down"]
+    comment: str | None
