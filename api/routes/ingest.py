@@ -101,7 +101,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 @router.post("/ingest", status_code=201, response_model=IngestResponse, responses=ERRORS)
 async def ingest(request: Request, principal: Admin, pipeline: PipelineDep) -> dict[str, Any]:
     """Upload minutes (multipart field ``file``, optional ``scope``); they are answerable right after."""
-    access = pipeline.settings.access
+    access = request.app.state.settings.access
     limit = int(access.max_upload_mb * 1024 * 1024)
     too_large = UploadTooLarge(f"upload over {limit} bytes",
                                danish=f"Filen er for stor (højst {access.max_upload_mb:g} MB).")
@@ -145,7 +145,7 @@ def _check_declared_length(request: Request, cap: int, too_large: UploadTooLarge
 
 async def _receive(request: Request, staging: Path, limit: int, too_large: UploadTooLarge) -> tuple[Path, str | None]:
     """Stream the multipart body (never more than ``limit + BODY_SLACK`` bytes) and stage the file."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         raise UnsupportedUpload("request is not multipart/form-data", danish=BadUpload.danish)
     received = 0
 

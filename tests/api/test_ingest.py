@@ -330,6 +330,18 @@ def test_upload_with_scope_is_only_readable_in_that_scope(env):
     assert httpx.get(f"{env.url}/api/meetings/{meeting}/items/2", headers=ADMIN).status_code == 200
 
 
+def test_first_upload_builds_the_index(tmp_path, live_server_factory):
+    access = AccessSettings(keys={"admin-key": ApiKey(name="admin", admin=True)}, uploads_dir=tmp_path / "uploads",
+                            rate_limit_per_minute=10_000)
+    settings = make_settings(tmp_path / "index", access=access)
+    server = live_server_factory(create_app(settings))
+    assert httpx.post(f"{server.url}/api/ask", json={"question": HORSENS_Q}).status_code == 503
+    r = _upload(server, "horsens.txt", "\n".join(HORSENS_LINES).encode())
+    assert r.status_code == 201 and r.json()["build"] == current_build_id(settings.index.dir)
+    answer = httpx.post(f"{server.url}/api/ask", json={"question": HORSENS_Q}, timeout=30).json()
+    assert answer["citations"][0]["file"] == "horsens.txt"
+
+
 def test_reupload_of_the_same_file_replaces_it(env):
     data = "\n".join(HORSENS_LINES).encode()
     assert _upload(env, "horsens.txt", data).status_code == 201
