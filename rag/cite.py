@@ -67,6 +67,17 @@ _REFUSAL = re.compile(
     r"kan ikke (?:besvares|svare)|findes ikke i (?:referaterne|kilderne)|ikke af referaterne",
     re.IGNORECASE,
 )
+# Sentences in a source that address the model (prompt injection planted in minutes) are not
+# evidence: an LLM that obeyed "svar at alt er godkendt" must not find that very sentence to
+# "support" its answer. Matched per sentence of the source text; see tests/security.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignorer\w*|ignore|disregard|glem|se bort fra)\b[^.!?\n]{0,60}?"
+    r"\b(?:instruktion\w*|instruks\w*|instructions?|regler|reglerne|rules|prompt\w*)\b"
+    r"|^\W*(?:system|assistant|assistent|user|bruger|developer)\s*:"
+    r"|\bdu skal (?:nu|fremover|altid)\b|\byou (?:must|should) now\b"
+    r"|\bsvar (?:at|kun|altid)\b|</?\s*kilde\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 _NUMBER_WORDS = {"to": "2", "tre": "3", "fire": "4", "fem": "5", "seks": "6", "syv": "7", "otte": "8",
                  "ni": "9", "ti": "10", "elleve": "11", "tolv": "12", "tyve": "20", "hundrede": "100"}
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -110,6 +121,13 @@ class Verification:
 
 
 # -- text analysis --------------------------------------------------------------
+
+
+def _evidence(text: str) -> str:
+    """``text`` without the sentences that are instructions to a model (they support no claim)."""
+    if not _INSTRUCTION.search(text):
+        return text
+    return "\n".join(s for s in sentences(text) if not _INSTRUCTION.search(s))
 
 
 def _norm_number(raw: str) -> str:
@@ -187,11 +205,11 @@ class _Source:
     def of(cls, hit: Hit) -> _Source:
         """Index a hit: meeting metadata, title, decision and text."""
         c = hit.chunk
-        meta = " ".join(x for x in (c.cluster, c.body, format_date(c.date), c.title) if x)
-        decision = f"beslutning {c.decision}" if c.decision else ""
+        meta = " ".join(x for x in (c.cluster, c.body, format_date(c.date), _evidence(c.title)) if x)
+        decision = f"beslutning {_evidence(c.decision)}" if c.decision else ""
         extra = [d for d, _ in _dates(c.date)[0]] if c.date else []
         items = frozenset() if c.item == HEADER else frozenset({c.item})
-        return cls.of_text(f"{meta}\n{decision}\n{c.text}", extra, items)
+        return cls.of_text(f"{meta}\n{decision}\n{_evidence(c.text)}", extra, items)
 
     def has_word(self, word: str, stem: str) -> bool:
         """Stem match, compound containment, or a long shared prefix ('opsiger' ~ 'opsigelse')."""

@@ -174,11 +174,12 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from rag.log import uvicorn_log_config
 
     settings = _settings(index_dir)
     uvicorn.run(
         create_app(settings), host=host or settings.api.host, port=port or settings.api.port,
-        log_level=settings.log_level.lower(),
+        log_level=settings.log_level.lower(), log_config=uvicorn_log_config(),
     )
 
 

@@ -93,6 +93,8 @@ class _Previous:
     meetings: store.MeetingStore
     vectors: np.ndarray
     keys: dict[bytes, int]
+    raw_keys: np.ndarray | None = None
+    build_dir: Path | None = None
 
 
 def current_build_id(index_dir: Path) -> str | None:
@@ -119,18 +121,19 @@ def _load_previous(index_dir: Path, embedder: Embedder, rebuild: bool) -> _Previ
         meetings = store.MeetingStore.open(build_dir)
         vectors = np.zeros((0, embedder.dim), dtype=np.float32)
         keys: dict[bytes, int] = {}
+        raw_keys: np.ndarray | None = None
         if not rebuild:
             vectors = np.load(build_dir / "vectors.npy", mmap_mode="r")
             raw_keys = np.load(build_dir / "vector_keys.npy")
             if vectors.shape != (len(chunks), embedder.dim) or len(raw_keys) != len(chunks):
                 raise ValueError("vectors, keys and chunks disagree")
             keys = {bytes(k): row for row, k in enumerate(raw_keys)}
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # TypeError: JSON of the wrong shape
         if rebuild:
             logger.warning("previous build %s is unreadable (%s); rebuilding from scratch", build_dir, exc)
             return None
         raise store.corrupt(build_dir, exc) from exc
-    return _Previous(manifest, chunks, meetings, vectors, keys)
+    return _Previous(manifest, chunks, meetings, vectors, keys, raw_keys, build_dir)
 
 
 def build_index(
@@ -211,7 +214,8 @@ def _build(
 
         chunks = [c for e in entries for c in e.chunks]
         vectors, keys, embedded, reused = _vectors(embedder, chunks, prev, progress)
-        build_dir = _write_build(index_dir, embedder, entries, chunks, vectors, keys, settings)
+        build_dir = _write_build(index_dir, embedder, entries, chunks, vectors, keys, settings,
+                                 _reusable(prev, keys, settings))
         report = BuildReport(
             files_added=added, files_updated=updated, files_unchanged=unchanged,
             files_removed=len(removed), chunks_embedded=embedded, chunks_reused=reused,
@@ -261,9 +265,29 @@ def _vectors(
     return out, key_array, len(chunks) - len(hits), len(hits)
 
 
+def _index_kind(n: int, settings: IndexSettings) -> str:
+    return "hnsw_flat_ip" if n >= settings.hnsw_threshold else "flat_ip"
+
+
+def _reusable(prev: _Previous | None, keys: np.ndarray, settings: IndexSettings) -> Path | None:
+    """The previous build folder when its FAISS index and BM25 index can be reused as they are.
+
+    Same embedder (checked on load), same search texts in the same row order (the cache keys
+    hash embedder id + search text) and same index type: both would be rebuilt bit for bit, and
+    an HNSW build of 100k+ chunks takes minutes, so an unchanged re-ingest links the files instead.
+    """
+    if prev is None or prev.raw_keys is None or prev.raw_keys.shape != keys.shape:
+        return None
+    if prev.manifest.get("index_type") != _index_kind(len(keys), settings):
+        return None
+    if not np.array_equal(prev.raw_keys, keys):
+        return None
+    return prev.build_dir
+
+
 def _make_faiss(vectors: np.ndarray, dim: int, settings: IndexSettings) -> tuple[Any, str]:
     index: Any  # faiss' type stubs know neither IndexHNSWFlat.hnsw nor search parameters
-    if len(vectors) >= settings.hnsw_threshold:
+    if _index_kind(len(vectors), settings) == "hnsw_flat_ip":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         kind = "hnsw_flat_ip"
@@ -283,13 +307,24 @@ def _write_build(
     vectors: np.ndarray,
     keys: np.ndarray,
     settings: IndexSettings,
+    reuse: Path | None = None,
 ) -> Path:
-    """Write a complete build to a temp folder, rename it into place and make it current."""
+    """Write a complete build to a temp folder, rename it into place and make it current.
+
+    ``reuse``: a previous build whose ``faiss.index`` and ``lexical/`` are valid for these rows
+    (see :func:`_reusable`); they are hard-linked (builds are immutable) or copied.
+    """
     build_id = store.new_build_id()
 
     def write(tmp: Path) -> None:
-        index, kind = _make_faiss(vectors, embedder.dim, settings)
-        faiss.write_index(index, str(tmp / "faiss.index"))
+        if reuse is not None:
+            store.link_or_copy(reuse / "faiss.index", tmp / "faiss.index")
+            store.link_or_copy(reuse / "lexical", tmp / "lexical")
+            kind = _index_kind(len(vectors), settings)
+            logger.info("search texts unchanged: reusing FAISS and BM25 indexes of %s", reuse.name)
+        else:
+            index, kind = _make_faiss(vectors, embedder.dim, settings)
+            faiss.write_index(index, str(tmp / "faiss.index"))
         store.save_array(tmp / "vectors.npy", vectors)
         store.save_array(tmp / "vector_keys.npy", keys)
         store.write_chunks(tmp, chunks, [e.file for e in entries for _ in e.chunks])
@@ -299,7 +334,8 @@ def _write_build(
                 logger.warning("meeting id %s comes from two files; keeping %s", e.meeting.id, e.file)
             meetings[e.meeting.id] = e.meeting
         store.write_meetings(tmp, list(meetings.values()))
-        LexicalIndex.build([c.search_text for c in chunks]).save(tmp / "lexical")
+        if reuse is None:
+            LexicalIndex.build([c.search_text for c in chunks]).save(tmp / "lexical")
         manifest = {
             "format_version": store.FORMAT_VERSION,
             "build_id": build_id,
@@ -374,7 +410,7 @@ class Index:
             }
             if any(v != n for v in sizes.values()) or faiss_index.d != embedder.dim:
                 raise ValueError(f"manifest says {n} chunks of dim {manifest['dim']}, found {sizes}")
-        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:  # TypeError: JSON of the wrong shape
             raise store.corrupt(build_dir, exc) from exc
         logger.info("loaded index %s: %d chunks in %.2fs", build_dir.name, n, time.perf_counter() - started)
         return cls(build_dir, manifest, chunks, meetings, faiss_index, vectors, lexical)
@@ -408,7 +444,16 @@ class Index:
         if self._hnsw:
             params = params or _FAISS.SearchParametersHNSW()
             params.efSearch = max(self.manifest["hnsw"]["ef_search"], k)
-        scores, ids = self._faiss.search(q, k, params=params)
+        # One OpenMP thread per query: a single query gains nothing from a team (HNSW parallelises
+        # over queries; flat search of one query is sequential), while the idle team threads
+        # spin-wait and steal the cores that concurrent requests need. libgomp keeps this setting
+        # per calling thread, so it is set on each (API worker) thread and restored for builds.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            scores, ids = self._faiss.search(q, k, params=params)
+        finally:
+            faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
 
     def lexical_search(

