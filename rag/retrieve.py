@@ -40,6 +40,9 @@ _GENERIC = (
 )
 
 
+DATE_CHECK_CANDIDATES = 50
+
+
 @dataclass(frozen=True)
 class Filters:
     """Explicit filters from the API caller (on top of what the question implies)."""
@@ -106,7 +109,6 @@ class Retriever:
         for mid, cluster, day in zip(cols["meeting_id"], cols["cluster"], cols["date"], strict=True):
             self._table.setdefault(mid, (cluster, day))
         self._clusters = sorted({c for c, _ in self._table.values() if c})
-        self._lower_texts: dict[str, str] = {}
         self._terms_cache: dict[tuple[str, str], frozenset[str]] = {}
 
     @property
@@ -128,14 +130,20 @@ class Retriever:
         return out
 
     def _date_mentioned(self, iso: str) -> bool:
-        """Does any minutes text mention this date? (Rare path: an exact date that is no meeting's.)"""
+        """Does any minutes text mention this date? (Rare path: an exact date that is no meeting's.)
+
+        BM25 finds the chunks that share the date's words; their raw text is then checked
+        for the date as printed. Scanning every text instead costs ~0.4 s at 100k items.
+        """
         forms = date_forms(date.fromisoformat(iso))
-        for m in self.index.meetings.values():
-            text = self._lower_texts.get(m.id)
-            if text is None:
-                text = " ".join([m.header.text, *(i.text for i in m.items)]).lower()
-                self._lower_texts[m.id] = text
-            if any(f in text for f in forms):
+        for form in forms[:2]:  # "9. november 2017" / "9.november 2017": the word forms BM25 can find
+            for row, _ in self.index.lexical_search(form, DATE_CHECK_CANDIDATES):
+                c = self.index.chunks[row]
+                if any(f in c.text.lower() for f in forms):
+                    return True
+        numeric = forms[2:]
+        for row, _ in self.index.lexical_search(" ".join(numeric), DATE_CHECK_CANDIDATES):
+            if any(f in self.index.chunks[row].text.lower() for f in numeric):
                 return True
         return False
 
