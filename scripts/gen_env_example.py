@@ -12,6 +12,13 @@ from rag.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_EXAMPLES: dict[str, object] = {
+    "cluster_aliases": {"Randersklyngen": ["Randersklyngen", "RRA"]},
+    "cluster_places": {"Randersklyngen": ["Regionshospitalet Randers", "Randers Kommune"]},
+    "keys": {"change-me": {"name": "intranet", "scopes": ["Randersklyngen"], "admin": False}},
+}
+
+
 def _value(v: object) -> str:
     if v is None:
         return ""
@@ -41,7 +48,8 @@ def render() -> str:
             key = f"RAG_{name.upper()}__{sub.upper()}"
             lines.append(f"# {f.description}")
             if isinstance(getattr(value, sub), dict):
-                lines.append(f"# {key}='{{\"Randersklyngen\": [\"Randersklyngen\", \"RRA\"]}}'  (JSON; default: built in)")
+                example = json.dumps(_EXAMPLES.get(sub, {}), ensure_ascii=False)
+                lines.append(f"# {key}='{example}'  (JSON)")
             else:
                 lines.append(f"{key}={_value(getattr(value, sub))}")
         lines.append("")
