@@ -274,5 +274,8 @@ def run_eval(settings: Settings, *, questions: Path, minutes: Path, out_dir: Pat
     (out / "report.md").write_text(_report(summary, rows, naive), encoding="utf-8")
     base = json.loads(baseline.read_text(encoding="utf-8")) if baseline.exists() else None
     console.print(diff_table(summary, base, naive))
+    if naive:
+        console.print("naive key_fact_recall = facts anywhere in its top-5 chunks (the ~800 words an LLM would "
+                      "get), not in an answer; its recall@k credits each chunk to its best-overlapping item.")
     console.print(f"results: {out}")
     return summary
