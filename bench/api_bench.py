@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ import httpx
 
 from api.app import create_app
 from api.server import ThreadedServer
-from bench.common import MINUTES, QUESTIONS, summary_ms
+from bench.common import MINUTES, QUESTIONS, summary_ms, time_ask_and_search
 from rag.pipeline import Pipeline
 from rag.settings import AccessSettings, EmbedderSettings, IndexSettings, Settings
 
@@ -29,13 +28,5 @@ def run(rounds: int = 3) -> dict[str, Any]:
         pipeline.ingest([MINUTES])
         with ThreadedServer(create_app(settings, pipeline)) as server, httpx.Client(base_url=server.url) as client:
             client.post("/api/ask", json={"question": questions[0]})  # warm
-            ask, search = [], []
-            for _ in range(rounds):
-                for q in questions:
-                    t0 = time.perf_counter()
-                    client.post("/api/ask", json={"question": q}).raise_for_status()
-                    t1 = time.perf_counter()
-                    client.post("/api/search", json={"question": q}).raise_for_status()
-                    ask.append(t1 - t0)
-                    search.append(time.perf_counter() - t1)
+            ask, search = time_ask_and_search(client, questions, rounds)
     return {"questions": len(questions), "ask_http": summary_ms(ask), "search_http": summary_ms(search)}

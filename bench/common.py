@@ -30,3 +30,18 @@ def summary_ms(samples_s: list[float]) -> dict[str, float]:
     ms = [s * 1000 for s in samples_s]
     return {"n": len(ms), "p50_ms": round(pct(ms, 50), 2), "p95_ms": round(pct(ms, 95), 2),
             "mean_ms": round(statistics.fmean(ms), 2)}
+
+
+def time_ask_and_search(client, questions: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds per /api/ask and per /api/search over ``rounds`` passes of ``questions``."""
+    ask: list[float] = []
+    search: list[float] = []
+    for _ in range(rounds):
+        for q in questions:
+            t0 = time.perf_counter()
+            client.post("/api/ask", json={"question": q}).raise_for_status()
+            t1 = time.perf_counter()
+            client.post("/api/search", json={"question": q}).raise_for_status()
+            ask.append(t1 - t0)
+            search.append(time.perf_counter() - t1)
+    return ask, search

@@ -25,7 +25,7 @@ import numpy as np
 
 from api.app import create_app
 from api.server import ThreadedServer
-from bench.common import QUESTIONS, summary_ms
+from bench.common import QUESTIONS, summary_ms, time_ask_and_search
 from bench.synth import check, generate
 from rag.embed import make_embedder
 from rag.embed.fake import FakeEmbedder
@@ -232,15 +232,7 @@ def run_scale(n_items: int, rounds: int = 3) -> dict[str, Any]:
     with ThreadedServer(create_app(settings, pipeline)) as server, \
             httpx.Client(base_url=server.url, timeout=60) as client:
         client.post("/api/ask", json={"question": qs[0]}).raise_for_status()
-        ask, srch = [], []
-        for _ in range(rounds):
-            for q in qs:
-                t0 = time.perf_counter()
-                client.post("/api/search", json={"question": q}).raise_for_status()
-                t1 = time.perf_counter()
-                client.post("/api/ask", json={"question": q}).raise_for_status()
-                srch.append(t1 - t0)
-                ask.append(time.perf_counter() - t1)
+        ask, srch = time_ask_and_search(client, qs, rounds)
         out["search_http"] = summary_ms(srch)
         out["ask_http"] = summary_ms(ask)
         out["concurrent_50"] = asyncio.run(_concurrent(server.url, qs))
