@@ -63,6 +63,8 @@ class Retrieval:
     term_weights: dict[str, float] | None = None
     """IDF of each query term in this index: rare words ("Lemvig") weigh more."""
     analyzer: Callable[[str], list[str]] = analyze
+    item_terms: Callable[[str, str], frozenset[str]] | None = None
+    """Cached analysed terms of a whole item, by (meeting id, item)."""
 
 
 def content_terms(query: Query, analyzer: Callable[[str], list[str]] = analyze) -> list[str]:
@@ -202,7 +204,7 @@ class Retriever:
             top_k = max(top_k, 12)  # "which decisions were made …": list the scoped meetings' items
         if refusal:
             return Retrieval(hits=(), refusal=refusal, query_terms=tuple(terms), term_weights=weights,
-                             analyzer=analyzer)
+                             analyzer=analyzer, item_terms=self.item_terms)
         k = self.settings.candidates
         qvec = self.embedder.embed_query(query.text)
         dense = self.index.dense_search(qvec, k, allowed)
@@ -210,7 +212,7 @@ class Retriever:
         fused = self._fuse(dense, lexical)
         hits = self._to_items(fused, dict(dense), dict(lexical), query, terms, weights)
         return Retrieval(hits=tuple(hits[: max(top_k, 1)]), query_terms=tuple(terms), term_weights=weights,
-                         analyzer=analyzer)
+                         analyzer=analyzer, item_terms=self.item_terms)
 
     def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> dict[int, float]:
         s = self.settings

@@ -46,7 +46,7 @@ class Selected:
 
 
 def resolve(hit: Hit, meetings: Mapping[str, Meeting],
-            analyzer: Callable[[str], list[str]] = analyze) -> Selected | None:
+            terms_of: Callable[[str, str], frozenset[str]] | None = None) -> Selected | None:
     """The full agenda item behind a chunk hit."""
     m = meetings.get(hit.chunk.meeting_id)
     if m is None:
@@ -62,7 +62,8 @@ def resolve(hit: Hit, meetings: Mapping[str, Meeting],
         order = int(item.number) if item.number.isdigit() else 999
     return Selected(
         hit=hit, meeting=m, number=hit.chunk.item, title=title, text=text, decision=decision,
-        order=order, terms=frozenset(analyzer(f"{title}\n{text}")),
+        order=order,
+        terms=terms_of(m.id, hit.chunk.item) if terms_of else frozenset(analyze(f"{title}\n{text}")),
     )
 
 
@@ -76,7 +77,7 @@ def select_items(
         return [], None
     has_terms = bool(retrieval.query_terms)
     if not has_terms and query.intent == "decision":
-        return _listing(hits, meetings, retrieval.analyzer), None
+        return _listing(hits, meetings, retrieval.item_terms), None
     if query.entities:
         hits = [h for h in hits if _mentions(h, query, retrieval, meetings)]
         if not hits:
@@ -94,7 +95,7 @@ def select_items(
             continue
         if keep and top_dense is not None and (h.dense_score or 0.0) < top_dense - dense_margin:
             continue  # lexically close but about something else
-        sel = resolve(h, meetings, retrieval.analyzer)
+        sel = resolve(h, meetings, retrieval.item_terms)
         if sel is not None:
             keep.append(sel)
         if len(keep) >= MAX_ITEMS.get(query.intent, 3):
@@ -110,14 +111,14 @@ MAX_LISTED = 6
 
 
 def _listing(hits: list[Hit], meetings: Mapping[str, Meeting],
-             analyzer: Callable[[str], list[str]]) -> list[Selected]:
+             terms_of: Callable[[str, str], frozenset[str]] | None) -> list[Selected]:
     """"Which decisions were made (at these meetings)?": the items of the scoped meetings
     that record a decision, in meeting and agenda order."""
     out = []
     for h in hits:
         if h.chunk.item == HEADER:
             continue
-        sel = resolve(h, meetings, analyzer)
+        sel = resolve(h, meetings, terms_of)
         if sel is not None and (sel.decision or DECIDED.search(sel.text)):
             out.append(sel)
     out.sort(key=lambda s: (s.meeting.date or "", s.order))
@@ -133,7 +134,7 @@ def _has_term(term: str, have: frozenset[str]) -> bool:
 
 def _mentions(hit: Hit, query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting]) -> bool:
     """Does the item name every proper name of the question (in some spelling)?"""
-    sel = resolve(hit, meetings, retrieval.analyzer)
+    sel = resolve(hit, meetings, retrieval.item_terms)
     if sel is None:
         return False
     for name in query.entities:
