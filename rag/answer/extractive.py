@@ -51,6 +51,8 @@ BUDGET = {1: 130, 2: 75, 3: 55}
 MIN_BUDGET = 45
 WINDOW = 2  # sentences that follow a chosen one
 NUMBER_BONUS = 0.5  # figures, dates and amounts are what readers come for
+TOP_SHARE = 1.2  # the best-ranked item gets more of the per-item budget: it is usually the answer
+OTHER_SHARE = 0.6
 SHORT_DECISION = 40  # a decision this short is always quoted
 MIN_SUPPORT_WORDS = 20
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
@@ -278,8 +280,10 @@ def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str,
         lines.append(note)
     citations: list[Citation] = []
     budget = BUDGET.get(len(selected), MIN_BUDGET)
+    best = max(selected, key=lambda s: s.hit.score)
     for sel in selected:
-        body, quote = _item_block(sel, query, terms, idf, budget, retrieval.analyzer)
+        share = budget if len(selected) == 1 else round(budget * (TOP_SHARE if sel is best else OTHER_SHARE))
+        body, quote = _item_block(sel, query, terms, idf, share, retrieval.analyzer)
         if not _evidence(query, quote.split(" … "), sel.text, terms, retrieval.analyzer):
             continue
         lines.append(f"{_label(sel)} [{len(citations) + 1}]\n{body}")
