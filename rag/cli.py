@@ -105,8 +105,10 @@ def ingest(
     b = report.build
     out.print(
         f"files: {report.files}  meetings: {report.meetings}  items: {report.items}  "
-        f"skipped: {len(report.skipped)}"
+        f"unchanged: {report.unchanged}  skipped: {len(report.skipped)}"
     )
+    if b is None:
+        out.print(f"index in {settings.index.dir} is up to date (nothing changed)")
     if b is not None:
         out.print(
             f"index: {b.n_chunks} chunks from {b.n_meetings} meetings in {settings.index.dir} "

@@ -8,6 +8,7 @@ answering from the previous build until the new one is complete.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -32,6 +33,7 @@ from rag.prompt import load_prompts
 from rag.query import find_clusters, parse_query
 from rag.retrieve import Filters, Retrieval, Retriever
 from rag.settings import IndexSettings, ParseSettings, Settings
+from rag.store import current_build_dir, read_manifest
 from rag.types import HEADER, Answer, Chunk, Document, Embedder, Generator, Hit, Meeting
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,8 @@ class IngestReport:
     items: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: int = 0
+    """Files already indexed with the same content and the same parser: not even re-parsed."""
 
 
 PARALLEL_PARSE_MIN_FILES = 32
@@ -81,6 +85,7 @@ class Pipeline:
         self._index: Index | None = None
         self._retriever: Retriever | None = None
         self._build_id: str | None = None
+        self._fingerprint: str | None = None
 
     # -- index -------------------------------------------------------------
     @property
@@ -118,13 +123,45 @@ class Pipeline:
         return doc.get("scope", meeting.cluster)  # type: ignore[no-any-return]
 
     # -- ingest ------------------------------------------------------------
-    def parse_files(self, paths: Iterable[Path], scope: str | None = None) -> tuple[list[IndexDoc], IngestReport]:
+    def _content_key(self, file_sha256: str) -> str:
+        """What decides "unchanged": the file's bytes and everything that turns them into chunks."""
+        if self._fingerprint is None:
+            h = hashlib.sha256()
+            for path in sorted(Path(__file__).parent.glob("parse/*.py")) + [Path(__file__).parent / "chunk.py"]:
+                h.update(path.read_bytes())
+            h.update(self.settings.parse.model_dump_json().encode())
+            h.update(f"{self.settings.index.chunk_words}:{self.settings.index.chunk_overlap_words}".encode())
+            self._fingerprint = h.hexdigest()
+        return hashlib.sha256(f"{file_sha256}:{self._fingerprint}".encode()).hexdigest()
+
+    def _indexed_keys(self) -> dict[str, str]:
+        """file -> content key of the current build (empty when there is none or it is unreadable)."""
+        build = current_build_dir(self.index_dir)
+        if build is None:
+            return {}
+        try:
+            manifest = read_manifest(build)
+        except (OSError, ValueError):
+            return {}
+        if manifest.get("embedder_id") != self.embedder.id:
+            return {}
+        return {f: d.get("sha256", "") for f, d in manifest.get("documents", {}).items()}
+
+    def parse_files(self, paths: Iterable[Path], scope: str | None = None,
+                    known: dict[str, str] | None = None) -> tuple[list[IndexDoc], IngestReport]:
         """Load and parse files; unreadable or unparsable ones are reported, not fatal.
 
         ``scope`` overrides the access scope of every file (default: each meeting's cluster).
+        Files whose content key equals ``known[file]`` are counted as unchanged and not parsed.
         """
-        docs, skipped = load_many(list(paths))
+        loaded, skipped = load_many(list(paths))
         report = IngestReport(build=None, skipped=list(skipped))
+        docs = []
+        for doc in loaded:
+            if known and scope is None and known.get(Path(doc.path).name) == self._content_key(doc.sha256):
+                report.unchanged += 1
+            else:
+                docs.append(doc)
         out: list[IndexDoc] = []
         for doc, (meeting, chunks, error) in zip(docs, self._parse_all(docs, scope), strict=True):
             if meeting is None:
@@ -138,8 +175,8 @@ class Pipeline:
                 continue
             report.warnings.extend((meeting.file, w) for w in meeting.warnings)
             doc_scope = scope if scope is not None else meeting.cluster
-            out.append(IndexDoc(file=meeting.file, sha256=doc.sha256, meeting=meeting, chunks=chunks,
-                                scope=doc_scope))
+            out.append(IndexDoc(file=meeting.file, sha256=self._content_key(doc.sha256), meeting=meeting,
+                                chunks=chunks, scope=doc_scope))
             report.items += len(meeting.items)
         report.files = len(out)
         report.meetings = len(out)
@@ -165,7 +202,11 @@ class Pipeline:
 
         ``scope`` sets the access scope of the given files (default: each meeting's cluster).
         """
-        docs, report = self.parse_files(paths, scope=scope)
+        known = {} if (prune or rebuild) else self._indexed_keys()
+        docs, report = self.parse_files(paths, scope=scope, known=known)
+        if not docs and not prune and report.unchanged:
+            logger.info("%d files unchanged; the index is up to date", report.unchanged)
+            return report
         if not docs and not prune:
             if report.skipped:
                 raise IngestError(", ".join(p for p, _ in report.skipped), "no readable minutes among the files")
