@@ -154,7 +154,12 @@ class AccessSettings(BaseModel):
     open_scopes: list[str] | None = Field(
         None, description="Scopes readable without a key when asking is open; None: all."
     )
-    rate_limit_per_minute: int = Field(60, ge=1, description="Requests per minute per key (or per IP without one).")
+    rate_limit_per_minute: int = Field(
+        1200,
+        ge=1,
+        description="Requests per minute per key (or per IP without one; an intranet proxy puts many users "
+        "behind one IP, so the default only stops floods beyond what 2 cores serve).",
+    )
     max_upload_mb: float = Field(20.0, gt=0, description="Largest file accepted by POST /api/ingest.")
     feedback_db: Path = Field(Path("var/feedback.sqlite"), description="SQLite file for thumbs up/down feedback.")
     uploads_dir: Path = Field(Path("var/uploads"), description="Where accepted uploads are kept (re-ingestable).")
