@@ -53,7 +53,7 @@ WINDOW = 2  # sentences that follow a chosen one
 NUMBER_BONUS = 0.5  # figures, dates and amounts are what readers come for
 TOP_SHARE = 1.2  # the best-ranked item gets more of the per-item budget: it is usually the answer
 OTHER_SHARE = 0.6
-SHORT_DECISION = 40  # a decision this short is always quoted
+SHORT_DECISION = 60  # a decision this short is always quoted
 MIN_SUPPORT_WORDS = 20
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
 
