@@ -27,11 +27,18 @@ def _word_count(text: str) -> int:
 
 
 def format_date(iso: str | None) -> str:
-    """'2017-06-22' -> '22.06.2017' (the way minutes print dates)."""
-    if not iso or len(iso) != 10:
-        return iso or "ukendt dato"
-    y, m, d = iso.split("-")
-    return f"{d}.{m}.{y}"
+    """'2017-06-22' -> '22.06.2017' (the way minutes print dates); None -> 'udateret'."""
+    if not iso:
+        return "udateret"
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    return f"{m.group(3)}.{m.group(2)}.{m.group(1)}" if m else iso
+
+
+def item_label(date: str | None, where: str | None, item: str, title: str) -> str:
+    """'22.06.2017 · Randersklyngen · punkt 9 «Varsling af opsigelse af IV- aftale»' — the one
+    label answers, prompts and the widget use for a cited agenda item."""
+    unit = "mødets forside/deltagere" if item == HEADER else f"punkt {item} «{' '.join(title.split())}»"
+    return f"{format_date(date)} · {where or 'ukendt klynge'} · {unit}"
 
 
 def _date_words(iso: str | None) -> str:

@@ -26,9 +26,9 @@ from functools import partial
 from os.path import commonprefix
 from typing import Literal
 
+from rag.chunk import format_date
 from rag.dates import MONTH_RE, MONTHS, expand_year
 from rag.lexical import STOPWORDS, term
-from rag.prompt import format_date
 from rag.text import normalize_ws, sentences
 from rag.types import HEADER, Citation, Hit
 

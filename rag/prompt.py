@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.types import HEADER, Chunk, Hit
+from rag.chunk import item_label
+from rag.types import Chunk, Hit
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ ELLIPSIS = " […]"
 
 _PLACEHOLDER = re.compile(r"\{(sources|question)\}")
 _FENCE_TAG = re.compile(r"<\s*/?\s*kilde\b[^>]*>?", re.IGNORECASE)
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -69,22 +69,9 @@ def load_prompts(dir: Path = Path("prompts")) -> Prompts:
     return Prompts(system=system_bytes.decode("utf-8").strip(), answer=answer.strip(), version=digest)
 
 
-def format_date(value: str | None) -> str:
-    """'2017-06-22' -> '22.06.2017'; other strings unchanged; None -> 'udateret'."""
-    if not value:
-        return "udateret"
-    m = _ISO_DATE.match(value)
-    return f"{m.group(3)}.{m.group(2)}.{m.group(1)}" if m else value
-
-
 def source_label(chunk: Chunk) -> str:
     """'22.06.2017 · Randersklyngen · punkt 9 «Varsling af opsigelse af IV- aftale»'."""
-    where = chunk.cluster or chunk.body or "ukendt klynge"
-    if chunk.item == HEADER:
-        unit = "mødets forside/deltagere"
-    else:
-        unit = f"punkt {chunk.item} «{' '.join(chunk.title.split())}»"
-    return f"{format_date(chunk.date)} · {where} · {unit}"
+    return item_label(chunk.date, chunk.cluster or chunk.body, chunk.item, chunk.title)
 
 
 def compact(text: str) -> str:

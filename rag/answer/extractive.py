@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rag.answer.select import DECIDED, Selected, select_items
-from rag.chunk import format_date, header_text
+from rag.chunk import format_date, header_text, item_label
 from rag.lexical import analyze
 from rag.query import Query
 from rag.retrieve import Retrieval
@@ -66,13 +66,7 @@ class _Scored:
 
 
 def _label(sel: Selected) -> str:
-    m = sel.meeting
-    parts = [format_date(m.date), m.cluster or "ukendt klynge"]
-    if sel.number == HEADER:
-        parts.append("mødets forside og deltagerliste")
-    else:
-        parts.append(f"punkt {sel.number} «{sel.title}»")
-    return " · ".join(parts)
+    return item_label(sel.meeting.date, sel.meeting.cluster, sel.number, sel.title)
 
 
 def _feature(sentence: str, query: Query) -> float:
