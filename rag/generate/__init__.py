@@ -9,11 +9,10 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import TYPE_CHECKING
 
-from rag.errors import BackendUnavailable
+from rag.backends import Table, load_backend
 
 if TYPE_CHECKING:
     from rag.settings import GeneratorSettings
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # backend name -> (module, class, pip install hint)
-_BACKENDS: dict[str, tuple[str, str, str]] = {
+_BACKENDS: Table = {
     "ollama": ("rag.generate.ollama", "OllamaGenerator", "pip install 'ollama>=0.4'"),
     "openai": ("rag.generate.openai", "OpenAIGenerator", "pip install 'openai>=1.40'"),
     "llamacpp": (
@@ -38,15 +37,7 @@ def make_generator(settings: GeneratorSettings) -> Generator | None:
     """Build the configured generator (None for 'extractive'); a missing dependency names its install."""
     if settings.backend == "extractive":
         return None
-    module_name, class_name, hint = _BACKENDS[settings.backend]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise BackendUnavailable(
-            f"generator backend {settings.backend!r} needs a package that is not installed "
-            f"({exc.name}); run: {hint}"
-        ) from exc
-    cls = getattr(module, class_name)
+    cls = load_backend("generator", settings.backend, _BACKENDS)
     generator: Generator = cls.from_settings(settings)
     logger.info("generator backend %s ready (%s)", settings.backend, generator.id)
     return generator
