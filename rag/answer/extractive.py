@@ -50,10 +50,12 @@ _ROLE = re.compile(r"formand|direktør|chef|leder|referent|konsulent|sekretær|l
 BUDGET = {1: 130, 2: 75, 3: 55}
 MIN_BUDGET = 45
 WINDOW = 2  # sentences that follow a chosen one
+MIN_SHARE = 0.4  # a supporting sentence scores at least this share of the best one
 NUMBER_BONUS = 0.5  # figures, dates and amounts are what readers come for
 TOP_SHARE = 1.2  # the best-ranked item gets more of the per-item budget: it is usually the answer
 OTHER_SHARE = 0.6
 SHORT_DECISION = 60  # a decision this short is always quoted
+DECISION_SHARE = 0.6  # ... and so is one that fits in this share of the item's budget
 MIN_SUPPORT_WORDS = 20
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
 
@@ -197,7 +199,8 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
     quotes: list[str] = []
     decision = sentences(sel.decision) if sel.decision else []
     dec_words = sum(len(d.split()) for d in decision)
-    if decision and (query.intent == "decision" or dec_words <= SHORT_DECISION):
+    quoted_decision = False
+    if decision and (query.intent == "decision" or dec_words <= max(SHORT_DECISION, DECISION_SHARE * budget)):
         scored = _score_sentences(sel, query, terms, idf, decision, analyzer)
         chosen = scored if dec_words <= budget else _pick(scored, budget, 0.0)
         chosen = _with_lists(chosen, decision, budget + 20)
@@ -205,13 +208,15 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
             parts.append("Beslutning: «" + " … ".join(c.text for c in chosen) + "»")
             quotes.extend(c.text for c in chosen)
             budget -= _words(chosen)
+            quoted_decision = True
     if budget >= MIN_SUPPORT_WORDS or not parts:
-        in_decision = set(decision)
+        # A decision not quoted as a block competes sentence by sentence with the rest.
+        in_decision = set(decision) if quoted_decision else set()
         pool = [p for p in sentences(sel.text) if p not in in_decision]
         scored = _score_sentences(sel, query, terms, idf, pool, analyzer)
         best = max((s.score for s in scored), default=0.0)
         by_index = {x.index: x for x in scored}
-        chosen = _pick(scored, max(budget, MIN_SUPPORT_WORDS), best * 0.4, WINDOW, by_index=by_index)
+        chosen = _pick(scored, max(budget, MIN_SUPPORT_WORDS), best * MIN_SHARE, WINDOW, by_index=by_index)
         chosen = _with_lists(chosen, pool, max(budget, MIN_SUPPORT_WORDS) + 30)
         if not chosen and scored and not parts:
             chosen = scored[:1]
