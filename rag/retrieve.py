@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,6 +27,8 @@ from rag.settings import RetrievalSettings
 from rag.types import HEADER, Chunk, Embedder, Hit
 
 logger = logging.getLogger(__name__)
+
+QUERY_CACHE_SIZE = 512  # recent query vectors kept (1.5 KB each at dim 384)
 
 # Words that say what kind of answer is wanted, not what it is about: they do not
 # count when measuring how much of a question an item covers.
@@ -112,6 +116,10 @@ class Retriever:
             self._table.setdefault(mid, (cluster, day))
         self._clusters = sorted({c for c, _ in self._table.values() if c})
         self._terms_cache: dict[tuple[str, str], frozenset[str]] = {}
+        # Recent query vectors: a question asked again (a suggested question, a retry, the
+        # cluster-wide second look in Pipeline._mentioned_elsewhere) is not embedded twice.
+        self._qvecs: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._qvecs_lock = threading.Lock()
 
     @property
     def clusters(self) -> list[str]:
@@ -206,13 +214,26 @@ class Retriever:
             return Retrieval(hits=(), refusal=refusal, query_terms=tuple(terms), term_weights=weights,
                              analyzer=analyzer, item_terms=self.item_terms)
         k = self.settings.candidates
-        qvec = self.embedder.embed_query(query.text)
+        qvec = self._query_vector(query.text)
         dense = self.index.dense_search(qvec, k, allowed)
         lexical = self.index.lexical_search(query.text, k, allowed)
         fused = self._fuse(dense, lexical)
         hits = self._to_items(fused, dict(dense), dict(lexical), query, terms, weights)
         return Retrieval(hits=tuple(hits[: max(top_k, 1)]), query_terms=tuple(terms), term_weights=weights,
                          analyzer=analyzer, item_terms=self.item_terms)
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        with self._qvecs_lock:
+            vec = self._qvecs.get(text)
+            if vec is not None:
+                self._qvecs.move_to_end(text)
+                return vec
+        vec = self.embedder.embed_query(text)
+        with self._qvecs_lock:
+            self._qvecs[text] = vec
+            if len(self._qvecs) > QUERY_CACHE_SIZE:
+                self._qvecs.popitem(last=False)
+        return vec
 
     def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> dict[int, float]:
         s = self.settings

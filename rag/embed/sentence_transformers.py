@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from sentence_transformers import SentenceTransformer
 
+from rag.embed.batching import QueryBatcher
 from rag.errors import BackendUnavailable
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 _E5_NAME = re.compile(r"(?:^|[/_\-.])e5(?:[/_\-.]|$)", re.IGNORECASE)
 _E5_PREFIXES = ("query: ", "passage: ")
 _DOC_PROMPT_KEYS = ("document", "passage", "corpus")
+QUERY_BATCH_ALL_THREADS = 4  # from this many queries in a batch, torch uses all its threads
 # Folder names that say nothing about the model; the id then includes the parent folder.
 _GENERIC_DIRS = frozenset({"model", "models", "default", "main", "hf", "st", "sentence-transformers"})
 
@@ -125,6 +127,7 @@ class SentenceTransformersEmbedder:
         self.max_tokens: int | None = self._st.max_seq_length
         # One encode at a time: torch already uses every thread it is given.
         self._lock = threading.Lock()
+        self._queries = QueryBatcher(self._encode_queries, name=f"queries:{self.id}")
         logger.info(
             "loaded embedder %s from %s in %.1fs (dim %d, max %s tokens, prefixes %r/%r)",
             self.id,
@@ -158,13 +161,19 @@ class SentenceTransformersEmbedder:
             return self._encode(list(texts), self._doc_prefix)
 
     def embed_query(self, text: str) -> np.ndarray:
-        """Embed one query; returns (dim,) float32."""
+        """Embed one query; returns (dim,) float32. Concurrent calls are embedded together."""
+        return self._queries.embed(text)
+
+    def _encode_queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             # One short sequence does not parallelise: with the default thread pool a query costs
             # ~6x the CPU (spinning workers) for a slower answer, and starves concurrent requests.
+            # A batch of several does (e5-small, 2 cores, 16 queries: 18 ms/query on 1 thread,
+            # 10 ms on 2).
             threads = torch.get_num_threads()
-            torch.set_num_threads(1)
+            if len(texts) < QUERY_BATCH_ALL_THREADS:
+                torch.set_num_threads(1)
             try:
-                return self._encode([text], self._query_prefix)[0]
+                return self._encode(texts, self._query_prefix)
             finally:
                 torch.set_num_threads(threads)
