@@ -56,3 +56,13 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     app.include_router(pages.router)
     app.mount("/static", pages.static_files(), name="static")
     return app
+
+
+def app_from_env() -> FastAPI:
+    """``uvicorn --factory`` entry point for ``rag serve --workers N``: each worker process reads
+    the settings from the environment (the CLI exports its overrides there) and builds its app."""
+    from rag.log import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -171,18 +171,29 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default RAG_API__HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default RAG_API__PORT).")] = None,
     index_dir: IndexDirOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Server processes, each with its own index copy (default RAG_API__WORKERS)."),
+    ] = None,
 ) -> None:
     """Run the HTTP API and chat widget."""
+    import os
+
     import uvicorn
 
     from api.app import create_app
     from rag.log import uvicorn_log_config
 
     settings = _settings(index_dir)
-    uvicorn.run(
-        create_app(settings), host=host or settings.api.host, port=port or settings.api.port,
-        log_level=settings.log_level.lower(), log_config=uvicorn_log_config(),
-    )
+    n = workers or settings.api.workers
+    common: dict[str, Any] = {"host": host or settings.api.host, "port": port or settings.api.port,
+                              "log_level": settings.log_level.lower(), "log_config": uvicorn_log_config()}
+    if n == 1:
+        uvicorn.run(create_app(settings), **common)
+        return
+    # Worker processes build their own app from the environment: pass the CLI's override there.
+    os.environ["RAG_INDEX__DIR"] = str(settings.index.dir)
+    uvicorn.run("api.app:app_from_env", factory=True, workers=n, **common)
 
 
 @app.command(name="eval")

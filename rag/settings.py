@@ -136,6 +136,10 @@ class ApiSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Interface to bind.")
     port: int = Field(8000, ge=1, le=65535, description="Port to bind.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused with 422.")
+    workers: int = Field(
+        1, ge=1, description="Server processes. Each loads the index (memory x N) and gets its own GIL, so "
+        "more than 1 uses every core under concurrent load; rate limits then count per process.",
+    )
     cors_origins: list[str] = Field(default_factory=list, description="Intranet origins allowed to call the API.")
 
 

@@ -1,0 +1,79 @@
+"""``rag serve --workers 2``: two worker processes, each with its own index, answer concurrently."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.server import free_port
+from rag.pipeline import Pipeline
+from tests.conftest import MINUTES, make_settings
+
+pytestmark = pytest.mark.slow
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_two_workers_serve_the_cli_index_dir(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "index")
+    Pipeline(settings).ingest([MINUTES])
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    env.update({"RAG_EMBEDDER__BACKEND": "fake", "RAG_ACCESS__FEEDBACK_DB": str(tmp_path / "fb.sqlite"),
+                "RAG_ACCESS__UPLOADS_DIR": str(tmp_path / "uploads")})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from rag.cli import main; main()", "serve", "--port", str(port),
+         "--index-dir", str(settings.index.dir), "--workers", "2"],
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                health = httpx.get(f"{url}/api/health", timeout=2)
+                if health.status_code == 200 and health.json()["index"]["ready"]:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "rag serve --workers 2 did not start"
+            time.sleep(0.3)
+        # uvicorn's supervisor spawned two workers (plus, possibly, multiprocessing's resource tracker)
+        workers = [c for c in _children(proc.pid)
+                   if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
+        assert len(workers) == 2, workers
+
+        def ask(i: int) -> httpx.Response:
+            question = f"Hvad besluttede Randersklyngen om IV-behandling? ({i})"
+            return httpx.post(f"{url}/api/ask", json={"question": question}, timeout=60)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            replies = list(pool.map(ask, range(16)))
+        assert all(r.status_code == 200 for r in replies)
+        assert all(r.json()["citations"] and r.json()["citations"][0]["cluster"] == "Randersklyngen"
+                   for r in replies)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
