@@ -359,6 +359,33 @@ def _write_build(
     return store.publish_build(index_dir, build_id, write)
 
 
+def id_bitmap(allowed: np.ndarray, n: int) -> Any:
+    """A FAISS selector of the rows ``allowed`` (ids in [0, n)), as a bitmap of n bits.
+
+    ``IDSelectorBatch`` puts every id in a hash set: ~6 ms for the 50k rows of a cluster at
+    100k items, more than the search itself. The bitmap is built by numpy in ~0.1 ms and
+    answers the same membership test, so the search visits the same rows and returns the same hits.
+    """
+    bits = np.zeros(n, dtype=bool)
+    bits[allowed] = True
+    return _FAISS.IDSelectorBitmap(np.packbits(bits, bitorder="little"))
+
+
+def top_exact(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The ``k`` best (row, score): score descending, ties by row -- the order of a full lexsort.
+
+    Only rows scoring at least the k-th best score are sorted (~0.1 ms instead of ~1.7 ms for
+    20k rows); every row tied with the k-th best is kept, so the order is the same. NaN scores
+    (which a sort puts last) take the plain full sort.
+    """
+    if 0 < k < len(scores) and not np.isnan(scores).any():
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = scores >= kth
+        rows, scores = rows[keep], scores[keep]
+    best = np.lexsort((rows, -scores))[:k]
+    return [(int(rows[i]), float(scores[i])) for i in best]
+
+
 class Index:
     """A loaded, read-only build: chunks, meetings, FAISS and BM25, with vectorised metadata filters."""
 
@@ -437,9 +464,8 @@ class Index:
             allowed = allowed[(allowed >= 0) & (allowed < n)]
             if self._hnsw and len(allowed) <= EXACT_FILTER_ROWS:
                 scores = np.asarray(self._vectors[allowed]) @ q[0]
-                best = np.lexsort((allowed, -scores))[:k]
-                return [(int(allowed[i]), float(scores[i])) for i in best]
-            sel = faiss.IDSelectorBatch(allowed)
+                return top_exact(allowed, scores, k)
+            sel = id_bitmap(allowed, n)
             params = _FAISS.SearchParametersHNSW(sel=sel) if self._hnsw else _FAISS.SearchParameters(sel=sel)
             n = len(allowed)
         k = min(k, n)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from rag.dates import MONTH_RE, MONTHS, NUMERIC_DATE, WORD_DATE, expand_year, safe_date
@@ -91,6 +92,21 @@ def _norm_tokens(text: str) -> list[str]:
     return [t.lower() for t in _WORD.findall(text.replace("-", " "))]
 
 
+ALIAS_TABLES_CACHED = 8  # alias tables kept compiled (one per settings object in practice)
+
+
+@dataclass(frozen=True)
+class _AliasKey:
+    """One alias: its joined lower-case tokens, the cluster it names, and the forms that match it."""
+
+    key: str
+    canonical: str
+    n_tokens: int
+    forms: frozenset[str]
+    stem: str
+    """Start of every form: a text whose joined tokens do not contain it cannot name the alias."""
+
+
 def _alias_keys(aliases: dict[str, list[str]]) -> list[tuple[str, str, int]]:
     """(joined lower-case alias, canonical, token count), longest first."""
     keys = []
@@ -102,25 +118,51 @@ def _alias_keys(aliases: dict[str, list[str]]) -> list[tuple[str, str, int]]:
     return sorted(set(keys), key=lambda k: (-k[2], -len(k[0])))
 
 
+def _stem(key: str) -> str:
+    """The part of alias ``key`` that every one of its forms (see ``_forms``) starts with."""
+    return key[:-1] if key.endswith("klyngen") else key
+
+
+def _forms(key: str) -> frozenset[str]:
+    """Word forms that name the alias ``key``: genitive, plural-ish, and "-klynge" for "-klyngen"."""
+    forms = {key, key + "s", key + "e"}
+    if key.endswith("klyngen"):
+        forms |= {key[:-1], key[:-1] + "s"}  # "den politiske randersklynge"
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=ALIAS_TABLES_CACHED)
+def _compiled_aliases(table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[_AliasKey, ...]:
+    """The alias keys of a (hashable) alias table with their forms, computed once per table."""
+    out = []
+    for key, canonical, n in _alias_keys({c: list(names) for c, names in table}):
+        out.append(_AliasKey(key, canonical, n, _forms(key), _stem(key)))
+    return tuple(out)
+
+
 def find_clusters(text: str, aliases: dict[str, list[str]]) -> tuple[list[str], list[tuple[int, int]]]:
     """Canonical clusters named in ``text`` (hyphen, space and genitive-s tolerant) and token spans.
 
-    Case matters for short abbreviations ("RRA") so ordinary words do not match.
+    Case matters for short abbreviations ("RRA") so ordinary words do not match. An alias whose
+    stem is not in the text's tokens joined is skipped: every match contains it, and most texts
+    (``Pipeline._mentioned_elsewhere`` scans whole items) name few of the aliases.
     """
     raw = _WORD.findall(text.replace("-", " "))
     toks = [t.lower() for t in raw]
+    joined_all = "".join(toks)
     found: list[str] = []
     spans: list[tuple[int, int]] = []
     used = [False] * len(toks)
-    for key, canonical, _ in _alias_keys(aliases):
+    table = tuple((c, tuple(names)) for c, names in aliases.items())
+    for alias in _compiled_aliases(table):
+        if alias.stem not in joined_all:
+            continue
+        key, canonical, forms = alias.key, alias.canonical, alias.forms
         for n in (3, 2, 1):
             for i in range(len(toks) - n + 1):
                 if any(used[i:i + n]):
                     continue
                 joined = "".join(toks[i:i + n])
-                forms = {key, key + "s", key + "e"}
-                if key.endswith("klyngen"):
-                    forms |= {key[:-1], key[:-1] + "s"}  # "den politiske randersklynge"
                 if joined not in forms:
                     continue
                 if len(key) <= 4 and "".join(raw[i:i + n]).upper() != "".join(raw[i:i + n]):

@@ -51,6 +51,9 @@ CURRENT = "current"
 BUILDS = "builds"
 TMP_PREFIX = ".tmp-"
 _MANIFEST_KEYS = frozenset({"embedder_id", "dim", "index_type", "n_chunks", "documents"})
+# Up to this many meetings, a meeting filter gathers their rows from a per-meeting index
+# (~10 us) instead of testing every row (np.isin over all rows, ~0.15 ms at 100k items).
+FEW_MEETINGS = 32
 
 
 # --- manifest -----------------------------------------------------------------------------------
@@ -245,6 +248,10 @@ class ChunkStore(Sequence[Chunk]):
         self._cluster, self._cluster_codes = _codes(self.columns["cluster"], fold=True)
         self._scope, self._scope_codes = _codes(self.columns["scope"])
         self._meeting, self._meeting_codes = _codes(self.columns["meeting_id"])
+        # Rows grouped by meeting code (ascending rows within a group): meeting c has rows
+        # _by_meeting[_meeting_start[c]:_meeting_start[c + 1]].
+        self._by_meeting = np.argsort(self._meeting, kind="stable")
+        self._meeting_start = np.searchsorted(self._meeting[self._by_meeting], np.arange(len(self._meeting_codes) + 1))
         keys = {d: date_key(d) for d in set(self.columns["date"])}  # few distinct dates
         self._date = np.fromiter(map(keys.__getitem__, self.columns["date"]), np.int64, n)
 
@@ -279,21 +286,33 @@ class ChunkStore(Sequence[Chunk]):
         """Row ids matching every given filter (dates ``YYYY[-MM[-DD]]``, inclusive); None without filters."""
         if all(v is None for v in (cluster, date_from, date_to, scopes, meeting_ids)):
             return None
-        mask = np.ones(len(self), dtype=bool)
+        # Few meetings: test only their rows; else test every row (``at`` selects the rows tested).
+        wanted = None if meeting_ids is None else [self._meeting_codes[m] for m in meeting_ids
+                                                   if m in self._meeting_codes]
+        at: slice | np.ndarray = slice(None)
+        if wanted is not None and len(wanted) <= FEW_MEETINGS:
+            at = self._meeting_rows(wanted)
+            wanted = None
+        mask = np.ones(len(self) if isinstance(at, slice) else len(at), dtype=bool)
         if cluster is not None:
-            mask &= self._cluster == self._cluster_codes.get(cluster.casefold(), -2)
+            mask &= self._cluster[at] == self._cluster_codes.get(cluster.casefold(), -2)
         if date_from is not None or date_to is not None:
-            mask &= self._date >= 0
+            mask &= self._date[at] >= 0
             if date_from is not None:
-                mask &= self._date >= _bound(date_from, upper=False)
+                mask &= self._date[at] >= _bound(date_from, upper=False)
             if date_to is not None:
-                mask &= self._date <= _bound(date_to, upper=True)
+                mask &= self._date[at] <= _bound(date_to, upper=True)
         if scopes is not None:
-            mask &= np.isin(self._scope, [self._scope_codes[s] for s in scopes if s in self._scope_codes])
-        if meeting_ids is not None:
-            wanted = [self._meeting_codes[m] for m in meeting_ids if m in self._meeting_codes]
+            mask &= np.isin(self._scope[at], [self._scope_codes[s] for s in scopes if s in self._scope_codes])
+        if wanted is not None:
             mask &= np.isin(self._meeting, wanted)
-        return np.flatnonzero(mask)
+        return np.flatnonzero(mask) if isinstance(at, slice) else at[mask]
+
+    def _meeting_rows(self, codes: Sequence[int]) -> np.ndarray:
+        """Sorted rows of the meetings with these codes."""
+        start, by_meeting = self._meeting_start, self._by_meeting
+        parts = [by_meeting[start[c] : start[c + 1]] for c in codes]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def _decode(self, row: int) -> Chunk:
         try:

@@ -57,6 +57,7 @@ OTHER_SHARE = 0.6
 SHORT_DECISION = 60  # a decision this short is always quoted
 DECISION_SHARE = 0.6  # ... and so is one that fits in this share of the item's budget
 MIN_SUPPORT_WORDS = 20
+HEADER_CACHE_SIZE = 4096  # meetings whose header date lines are kept (cleared when full)
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
 
 
@@ -235,6 +236,23 @@ def _citation(sel: Selected, quote: str) -> Citation:
 
 
 _DATE_LINE = re.compile(r"\d{4}|\d{1,2}\.\d{1,2}\.\d{2}|\bsted\b|\bdato\b|\bregion\b|\bmødedato|\btid\b", re.I)
+_date_lines_cache: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _date_lines(m: Meeting) -> tuple[str, ...]:
+    """The first two header sentences that give the meeting's date, place or region.
+
+    Cached by what they derive from (header text, item titles): ``header_text`` matches every
+    header line against every item title, ~1 ms a meeting at every answer that cites it.
+    """
+    key = (m.header.text, tuple(i.title for i in m.items))
+    lines = _date_lines_cache.get(key)
+    if lines is None:
+        lines = tuple([s for s in sentences(header_text(m)) if _DATE_LINE.search(s)][:2])
+        if len(_date_lines_cache) >= HEADER_CACHE_SIZE:
+            _date_lines_cache.clear()
+        _date_lines_cache[key] = lines
+    return lines
 
 
 def _add_headers(lines: list[str], citations: list[Citation], selected: list[Selected],
@@ -245,7 +263,7 @@ def _add_headers(lines: list[str], citations: list[Citation], selected: list[Sel
         if (mid, HEADER) in cited or mid not in meetings:
             continue
         m = meetings[mid]
-        head = [s for s in sentences(header_text(m)) if _DATE_LINE.search(s)][:2]
+        head = _date_lines(m)
         if not head:
             continue
         quote = " … ".join(head)
