@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     )
     # Added before CORS, so it runs inside it: a 429 still carries the CORS headers a browser needs.
     app.state.rate_limiter = RateLimiter(settings.access.rate_limit_per_minute)
+    app.state.compute_limiter = anyio.CapacityLimiter(settings.api.max_parallel)
     app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter, settings=settings)
     if settings.api.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.api.cors_origins,

@@ -136,6 +136,10 @@ class ApiSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Interface to bind.")
     port: int = Field(8000, ge=1, le=65535, description="Port to bind.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused with 422.")
+    max_parallel: int = Field(
+        4, ge=1, description="Questions computed at once per process; more wait in arrival order. A few "
+        "keep both cores busy (embedding and FAISS release the GIL) without GIL contention stretching the tail.",
+    )
     workers: int = Field(
         1, ge=1, description="Server processes. Each loads the index (memory x N) and gets its own GIL, so "
         "more than 1 uses every core under concurrent load; rate limits then count per process.",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
-from api.deps import get_pipeline
+from api.deps import compute, get_pipeline
 from api.schemas import AskFilters, AskRequest, AskResponse, ErrorOut, SearchResponse
 from api.security import Principal, Reader
 from rag.pipeline import Filters, Pipeline
@@ -29,17 +29,18 @@ def _filters(f: AskFilters | None, principal: Principal) -> Filters:
 
 
 @router.post("/ask", response_model=AskResponse, responses=ERRORS)
-def ask(body: AskRequest, pipeline: PipelineDep, principal: Reader) -> dict:
+async def ask(body: AskRequest, request: Request, pipeline: PipelineDep, principal: Reader) -> dict:
     """Answer a question from the minutes, citing meeting and agenda item, or refuse plainly."""
-    answer = pipeline.ask(body.question, _filters(body.filters, principal), body.top_k)
+    answer = await compute(request, pipeline.ask, body.question, _filters(body.filters, principal), body.top_k)
     return answer_to_dict(answer)
 
 
 @router.post("/search", response_model=SearchResponse, responses=ERRORS)
-def search(body: AskRequest, pipeline: PipelineDep, principal: Reader) -> dict:
+async def search(body: AskRequest, request: Request, pipeline: PipelineDep, principal: Reader) -> dict:
     """Retrieval only: the agenda items that best match the question."""
     t0 = time.perf_counter()
-    retrieval = pipeline.search(body.question, _filters(body.filters, principal), body.top_k)
+    retrieval = await compute(request, pipeline.search, body.question, _filters(body.filters, principal),
+                              body.top_k)
     return {
         "retrieved": [hit_to_dict(h) for h in retrieval.hits],
         "refusal": retrieval.refusal,

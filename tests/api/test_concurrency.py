@@ -1,0 +1,53 @@
+"""Under concurrent load, at most ``api.max_parallel`` questions are computed at once and the
+rest wait their turn in arrival order (real server, real threads)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from api.app import create_app
+from rag.pipeline import Pipeline
+
+
+class TrackingPipeline(Pipeline):
+    """The real pipeline, with each ask held for a while and concurrency recorded."""
+
+    def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(settings)
+        self.lock = threading.Lock()
+        self.running = 0
+        self.peak = 0
+        self.started: list[str] = []
+
+    def ask(self, question, filters=None, top_k=None):  # type: ignore[no-untyped-def,override]
+        with self.lock:
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+            self.started.append(question)
+        try:
+            time.sleep(0.15)
+            return super().ask(question, filters, top_k)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def test_at_most_max_parallel_asks_run_and_the_rest_queue_in_order(fake_settings, live_server_factory):
+    settings = fake_settings.model_copy(update={"api": fake_settings.api.model_copy(update={"max_parallel": 2})})
+    pipeline = TrackingPipeline(settings)
+    server = live_server_factory(create_app(settings, pipeline))
+    questions = [f"Hvad besluttede Randersklyngen om IV-behandling? nr {i}" for i in range(8)]
+
+    def ask(i: int) -> httpx.Response:
+        time.sleep(0.03 * i)  # arrive in order
+        return httpx.post(f"{server.url}/api/ask", json={"question": questions[i]}, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(ask, range(8)))
+    assert all(r.status_code == 200 and r.json()["citations"] for r in replies)
+    assert pipeline.peak == 2, pipeline.peak
+    assert pipeline.started == questions, "waiting questions are served first come, first served"
