@@ -283,14 +283,19 @@ class LexicalIndex:
     def load(cls, path: Path) -> LexicalIndex:
         """Read an index written by :meth:`save`; raises ValueError when it is inconsistent."""
         meta = json.loads((path / "lexical.json").read_text(encoding="utf-8"))
-        forms = _loads((path / "forms.json").read_bytes())
         n_docs = int(meta["n_docs"])
         retriever = None
         if n_docs:
             retriever = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
             if retriever.scores["num_docs"] != n_docs:
                 raise ValueError(f"bm25 index holds {retriever.scores['num_docs']} docs, expected {n_docs}")
-        return cls(retriever, Analyzer(forms["forms"], forms["terms"]), n_docs)
+        return cls(retriever, load_analyzer(path), n_docs)
+
+
+def load_analyzer(path: Path) -> Analyzer:
+    """The analyzer of the index saved in ``path`` (its word forms), without loading BM25."""
+    forms = _loads((path / "forms.json").read_bytes())
+    return Analyzer(forms["forms"], forms["terms"])
 
 
 def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -16,12 +16,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
-from rag.chunk import header_text
 from rag.dates import date_forms
-from rag.index import Index
+from rag.index import Index, item_text
 from rag.lexical import analyze
 from rag.query import Query
 from rag.settings import RetrievalSettings
@@ -35,7 +35,11 @@ QUERY_CACHE_SIZE = 512  # recent query vectors kept (1.5 KB each at dim 384)
 # a scope's rows cost 0.2-2 ms at 100k items. An entry holds 8 bytes per allowed chunk (median
 # 60 KB, at most ~1.3 MB, at 100k items).
 SCOPE_CACHE_SIZE = 64
-TERMS_CACHE_SIZE = 20_000  # items whose analysed terms are kept (cleared when full)
+# Recent items' analysed terms (LRU): an answer looks again at the items its retrieval just
+# scored. Builds store every item's terms, so a miss costs ~20 us; an entry holds ~6 KB at the
+# 100k bench's ~100 terms per item (a set and a tuple of shared strings): ~13 MB when full.
+# (It was 20,000 entries, cleared when full: ~130 MB, and distinct questions kept refilling it.)
+TERMS_CACHE_SIZE = 2_048
 STEM_MIN = 6  # compounds share a start of at least this many letters ("sundhedsaftale"/"sundhed...")
 
 # Words that say what kind of answer is wanted, not what it is about: they do not
@@ -91,7 +95,15 @@ def content_terms(query: Query, analyzer: Callable[[str], list[str]] = analyze) 
 _ATTENDANCE_TITLE = re.compile(r"^\s*(møde)?deltagere|^\s*til stede|^\s*fremmødte|^\s*afbud", re.I)
 
 
-def is_attendance(chunk: Chunk) -> bool:
+class _Head(NamedTuple):
+    """The fields of a chunk that ranking reads, taken from the chunk store's columns."""
+
+    item: str
+    title: str
+    date: str | None
+
+
+def is_attendance(chunk: Chunk | _Head) -> bool:
     """The header unit, or an agenda item that is itself the attendance list ("Mødedeltagere")."""
     return chunk.item == HEADER or bool(_ATTENDANCE_TITLE.match(chunk.title))
 
@@ -191,7 +203,8 @@ class Retriever:
             table.setdefault(mid, (cluster, day))
         self._meetings = _Meetings(table)
         self._clusters = sorted({c for c, _ in table.values() if c})
-        self._terms_cache: dict[tuple[str, str], tuple[frozenset[str], tuple[str, ...]]] = {}
+        self._terms_cache: OrderedDict[tuple[str, str], tuple[frozenset[str], tuple[str, ...]]] = OrderedDict()
+        self._terms_lock = threading.Lock()
         self._scopes: OrderedDict[_ScopeKey, tuple[np.ndarray | None, str | None]] = OrderedDict()
         self._scopes_lock = threading.Lock()
         # Recent query vectors: a question asked again (a suggested question, a retry, the
@@ -346,23 +359,29 @@ class Retriever:
         return self._item_terms(meeting_id, item)[0]
 
     def _item_terms(self, meeting_id: str, item: str) -> tuple[frozenset[str], tuple[str, ...]]:
-        """An item's analysed terms as a set and sorted (for ``_presence``), cached."""
+        """An item's analysed terms as a set and sorted (for ``_presence``), from a small LRU."""
         key = (meeting_id, item)
-        cached = self._terms_cache.get(key)
-        if cached is None:
-            meeting = self.index.meetings.get(meeting_id)
-            text = ""
-            if meeting is not None:
-                if item == HEADER:
-                    text = header_text(meeting)
-                else:
-                    text = next((f"{i.title}\n{i.text}" for i in meeting.items if i.number == item), "")
-            have = frozenset(self.index.lexical.analyzer(text))
-            cached = (have, tuple(sorted(have)))
-            if len(self._terms_cache) > TERMS_CACHE_SIZE:
-                self._terms_cache.clear()
+        with self._terms_lock:
+            cached = self._terms_cache.get(key)
+            if cached is not None:
+                self._terms_cache.move_to_end(key)
+                return cached
+        ordered = self._stored_terms(meeting_id, item)
+        cached = (frozenset(ordered), ordered)
+        with self._terms_lock:
             self._terms_cache[key] = cached
+            if len(self._terms_cache) > TERMS_CACHE_SIZE:
+                self._terms_cache.popitem(last=False)
         return cached
+
+    def _stored_terms(self, meeting_id: str, item: str) -> tuple[str, ...]:
+        """The item's sorted terms as the build stored them, else (older builds) analysed now."""
+        stored = self.index.item_terms
+        ordered = stored.get(meeting_id, item) if stored is not None else None
+        if ordered is None:
+            text = item_text(self.index.meetings.get(meeting_id), item)
+            ordered = tuple(sorted(frozenset(self.index.lexical.analyzer(text))))
+        return ordered
 
     def _coverage(self, terms: list[str], weights: dict[str, float], chunk: Chunk, query: Query) -> float:
         """IDF-weighted share of the question's content terms that the whole item contains."""
@@ -376,7 +395,7 @@ class Retriever:
         return found / total if total else 0.0
 
     @staticmethod
-    def _boost(chunk: Chunk, query: Query) -> float:
+    def _boost(chunk: Chunk | _Head, query: Query) -> float:
         """Score factor for an item in the question's soft period, the asked item number, or
         the meeting's front matter when the question is about the meeting."""
         boost = 1.0
@@ -396,14 +415,18 @@ class Retriever:
     ) -> list[Hit]:
         """One hit per item (its best chunk), boosted, best first; a Hit is made only for the
         items kept (~100 candidate items, 20 kept: ``dataclasses.replace`` costs ~5 us each)."""
-        best: dict[tuple[str, str], tuple[Chunk, int, float]] = {}
+        cols = self.index.chunks.columns
+        meeting_ids, numbers, titles, dates = cols["meeting_id"], cols["item"], cols["title"], cols["date"]
+        best: dict[tuple[str, str], tuple[int, float]] = {}
         for row, score in sorted(fused.items(), key=lambda kv: -kv[1]):
-            c = self.index.chunks[row]
-            best.setdefault((c.meeting_id, c.item), (c, row, score))
-        top = max((score for _, _, score in best.values()), default=0.0) or 1.0
-        items = [(c, row, score * self._boost(c, query) / top) for c, row, score in best.values()]
-        items.sort(key=lambda item: -item[2])
+            best.setdefault((meeting_ids[row], numbers[row]), (row, score))
+        top = max((score for _, score in best.values()), default=0.0) or 1.0
+        # Ranked from the store's columns: only the kept items' chunks are decoded (~25 us each).
+        items = [(row, score * self._boost(_Head(numbers[row], titles[row], dates[row]), query) / top)
+                 for row, score in best.values()]
+        items.sort(key=lambda item: -item[1])
         # Coverage only for the items that can still matter.
-        return [Hit(chunk=c, score=score, dense_score=dense.get(row), lexical_score=lexical.get(row),
-                    coverage=self._coverage(terms, weights, c, query))
-                for c, row, score in items[: max(self.settings.top_k * 4, 20)]]
+        chunks = self.index.chunks
+        return [Hit(chunk=chunks[row], score=score, dense_score=dense.get(row), lexical_score=lexical.get(row),
+                    coverage=self._coverage(terms, weights, chunks[row], query))
+                for row, score in items[: max(self.settings.top_k * 4, 20)]]

@@ -21,11 +21,13 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
@@ -54,6 +56,9 @@ _MANIFEST_KEYS = frozenset({"embedder_id", "dim", "index_type", "n_chunks", "doc
 # Up to this many meetings, a meeting filter gathers their rows from a per-meeting index
 # (~10 us) instead of testing every row (np.isin over all rows, ~0.15 ms at 100k items).
 FEW_MEETINGS = 32
+# Decoded objects kept per process (a meeting of 20 items is ~170 KB decoded, a chunk ~2 KB).
+MEETING_CACHE_SIZE = 256
+CHUNK_CACHE_SIZE = 8192
 
 
 # --- manifest -----------------------------------------------------------------------------------
@@ -130,13 +135,44 @@ def write_meetings(build_dir: Path, meetings: Sequence[Meeting]) -> None:
     write_file(build_dir / "meetings.idx.json", dumps(offsets))
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A small thread-safe least-recently-used cache: decoded meetings and chunks stay bounded in
+    a long-running server however many different items its questions touch."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
 class MeetingStore(Mapping[str, Meeting]):
     """Read-only mapping meeting id -> Meeting, parsed on first access from a memory map."""
 
     def __init__(self, data: bytes | mmap.mmap, offsets: dict[str, list[int]]) -> None:
         self._data = data
         self._offsets = offsets
-        self._cache: dict[str, Meeting] = {}  # dict writes are atomic: no lock needed
+        self._cache: LRU[str, Meeting] = LRU(MEETING_CACHE_SIZE)
 
     @classmethod
     def open(cls, build_dir: Path) -> MeetingStore:
@@ -164,7 +200,7 @@ class MeetingStore(Mapping[str, Meeting]):
                 # 500 -- and never a KeyError, which Mapping.get() would turn into "no such meeting".
                 raise IndexCorrupt(f"meetings.json: meeting {meeting_id!r} is unreadable ({exc}); "
                                    f"{REBUILD_HINT}") from exc
-            self._cache[meeting_id] = m
+            self._cache.put(meeting_id, m)
         return m
 
     def __iter__(self) -> Iterator[str]:
@@ -172,6 +208,81 @@ class MeetingStore(Mapping[str, Meeting]):
 
     def __len__(self) -> int:
         return len(self._offsets)
+
+
+# --- item terms ---------------------------------------------------------------------------------
+# Each agenda item's analysed terms (what coverage and the answer's term checks compare a question
+# with), computed once per build: analysing an item's whole text (and decoding its meeting) costs
+# ~0.1 ms, and distinct questions over 100k items rarely ask about the same item twice.
+
+ITEM_TERMS = "item_terms.json"  # {"vocab": sorted terms, "items": {meeting id: [item, ...]}}
+ITEM_TERM_IDS = "item_terms.ids.npy"  # uint32 vocabulary ids, each item's ascending (memory-mapped)
+ITEM_TERM_OFFSETS = "item_terms.offsets.npy"  # int64: item k has ids[offsets[k]:offsets[k + 1]]
+
+
+def write_item_terms(build_dir: Path, items: Mapping[str, Sequence[str]], terms: Iterable[Iterable[str]]) -> None:
+    """Write the item-term files; ``terms`` gives each item's terms in the order of ``items``.
+
+    Ids index the sorted vocabulary, so an item's ascending ids read back as its sorted terms
+    (what ``bisect`` needs) with no sort at lookup.
+    """
+    code: dict[str, int] = {}
+    parts = [np.fromiter((code.setdefault(t, len(code)) for t in set(ts)), np.uint32) for ts in terms]
+    n_items = sum(len(v) for v in items.values())
+    if len(parts) != n_items:
+        raise ValueError(f"{len(parts)} term sets for {n_items} items")
+    vocab = sorted(code)
+    rank = np.zeros(len(code), dtype=np.uint32)
+    rank[np.fromiter(map(code.__getitem__, vocab), np.int64, len(vocab))] = np.arange(len(vocab), dtype=np.uint32)
+    ids = [np.sort(rank[p]) for p in parts]
+    offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in ids], out=offsets[1:])
+    write_file(build_dir / ITEM_TERMS, dumps({"vocab": vocab, "items": items}))
+    save_array(build_dir / ITEM_TERM_IDS, np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint32))
+    save_array(build_dir / ITEM_TERM_OFFSETS, offsets)
+
+
+class ItemTermStore:
+    """The stored item terms of a build: (meeting id, item) -> its sorted terms.
+
+    The ids stay memory-mapped (~60 MB at 100k items); the terms are the vocabulary's own
+    strings, so items share them instead of each holding copies.
+    """
+
+    def __init__(self, vocab: list[str], items: Mapping[str, list[str]], offsets: np.ndarray, ids: np.ndarray) -> None:
+        self._vocab = vocab
+        self._offsets: list[int] = offsets.tolist()
+        self._ids = ids.view(np.ndarray)  # slices of a plain view skip np.memmap's bookkeeping
+        self._first: dict[str, tuple[int, list[str]]] = {}  # meeting id -> (its first item's number, items)
+        k = 0
+        for mid, numbers in items.items():
+            self._first[mid] = (k, numbers)
+            k += len(numbers)
+        if len(self._offsets) != k + 1 or self._offsets[0] != 0 or self._offsets[-1] != len(ids):
+            raise ValueError(f"item terms: {len(self._offsets)} offsets for {k} items and {len(ids)} ids")
+
+    @classmethod
+    def open(cls, build_dir: Path) -> ItemTermStore | None:
+        """The build's item terms; None for a build made before they were stored."""
+        if not (build_dir / ITEM_TERMS).exists():
+            return None
+        meta = loads((build_dir / ITEM_TERMS).read_bytes())
+        offsets = np.load(build_dir / ITEM_TERM_OFFSETS)
+        ids = np.load(build_dir / ITEM_TERM_IDS, mmap_mode="r" if offsets[-1] else None)
+        if ids.dtype != np.uint32 or ids.ndim != 1 or offsets.ndim != 1 or len(offsets) == 0:
+            raise ValueError("item terms: ids or offsets of the wrong shape")
+        return cls(meta["vocab"], meta["items"], offsets, ids)
+
+    def get(self, meeting_id: str, item: str) -> tuple[str, ...] | None:
+        """The item's distinct terms, sorted; None when the build has no such item."""
+        at = self._first.get(meeting_id)
+        if at is None or item not in at[1]:
+            return None
+        k = at[0] + at[1].index(item)
+        try:
+            return tuple(map(self._vocab.__getitem__, self._ids[self._offsets[k] : self._offsets[k + 1]].tolist()))
+        except IndexError as exc:  # damaged bytes surface only here (lazy reading)
+            raise IndexCorrupt(f"item terms of {meeting_id}#{item} are unreadable; {REBUILD_HINT}") from exc
 
 
 # --- chunks -------------------------------------------------------------------------------------
@@ -243,7 +354,8 @@ class ChunkStore(Sequence[Chunk]):
             raise ValueError("chunks.text.txt is truncated or too long")
         if len(self._outside) != (self._outside_end[-1] if n else 0):
             raise ValueError("chunks.search.txt is truncated or too long")
-        self._cache: list[Chunk | None] = [None] * n
+        self._n = n
+        self._cache: LRU[int, Chunk] = LRU(CHUNK_CACHE_SIZE)
         # Per-row codes so that metadata filters are a few vectorised comparisons.
         self._cluster, self._cluster_codes = _codes(self.columns["cluster"], fold=True)
         self._scope, self._scope_codes = _codes(self.columns["scope"])
@@ -256,7 +368,7 @@ class ChunkStore(Sequence[Chunk]):
         self._date = np.fromiter(map(keys.__getitem__, self.columns["date"]), np.int64, n)
 
     def __len__(self) -> int:
-        return len(self._cache)
+        return self._n
 
     @overload
     def __getitem__(self, row: int) -> Chunk: ...
@@ -267,9 +379,13 @@ class ChunkStore(Sequence[Chunk]):
     def __getitem__(self, row: int | slice) -> Chunk | list[Chunk]:
         if isinstance(row, slice):
             return [self[i] for i in range(*row.indices(len(self)))]
-        chunk = self._cache[row]
+        row = row if row >= 0 else row + self._n
+        if not 0 <= row < self._n:
+            raise IndexError(row)
+        chunk = self._cache.get(row)
         if chunk is None:
-            chunk = self._cache[row] = self._decode(row if row >= 0 else row + len(self))
+            chunk = self._decode(row)
+            self._cache.put(row, chunk)
         return chunk
 
     def __iter__(self) -> Iterator[Chunk]:
