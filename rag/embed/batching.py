@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 
 import numpy as np
@@ -62,3 +62,30 @@ class QueryBatcher:
                 continue
             for (_, fut), vec in zip(batch, vecs, strict=True):
                 fut.set_result(vec)
+
+
+class BatchingEmbedder:
+    """The shared front of the torch and onnxruntime backends: passages one batch job at a time
+    (the engine already uses every thread it is given), queries coalesced by a ``QueryBatcher``.
+    Subclasses set ``dim``, ``_doc_prefix``, ``_lock`` and ``_queries`` and implement ``_encode``."""
+
+    dim: int
+    _doc_prefix: str
+    _lock: threading.Lock
+    _queries: QueryBatcher
+
+    def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages in batches of ``batch_size``; returns (n, dim) float32."""
+        if isinstance(texts, str):
+            raise TypeError("embed_documents takes a sequence of texts, not a str")
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return self._encode(list(texts), self._doc_prefix)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query; returns (dim,) float32. Concurrent calls are embedded together."""
+        return self._queries.embed(text)

@@ -25,7 +25,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from rag.embed.batching import QueryBatcher
+from rag.embed.batching import BatchingEmbedder, QueryBatcher
 from rag.errors import BackendUnavailable
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def _load_config(folder: Path) -> dict[str, Any]:
     return config
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(BatchingEmbedder):
     """Embeds with an exported model through onnxruntime; mean or CLS pooling, L2-normalised."""
 
     def __init__(self, settings: EmbedderSettings) -> None:
@@ -123,19 +123,6 @@ class OnnxEmbedder:
             rows = order[start : start + self._batch_size]
             out[rows] = self._run([ids[i] for i in rows])
         return out
-
-    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed passages; returns (n, dim) float32."""
-        if isinstance(texts, str):
-            raise TypeError("embed_documents takes a sequence of texts, not a str")
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            return self._encode(list(texts), self._doc_prefix)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        """Embed one query; returns (dim,) float32. Concurrent calls are embedded together."""
-        return self._queries.embed(text)
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._query_prefix)

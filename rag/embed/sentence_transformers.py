@@ -17,7 +17,6 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +24,7 @@ import numpy as np
 import torch
 from sentence_transformers import SentenceTransformer
 
-from rag.embed.batching import QueryBatcher
+from rag.embed.batching import BatchingEmbedder, QueryBatcher
 from rag.errors import BackendUnavailable
 
 if TYPE_CHECKING:
@@ -96,7 +95,7 @@ def _prefixes(st: SentenceTransformer, name: str) -> tuple[str, str]:
     return "", ""
 
 
-class SentenceTransformersEmbedder:
+class SentenceTransformersEmbedder(BatchingEmbedder):
     """Embeds with a local sentence-transformers model on the CPU, L2-normalised."""
 
     def __init__(self, settings: EmbedderSettings) -> None:
@@ -150,19 +149,6 @@ class SentenceTransformersEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(out, dtype=np.float32)
-
-    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed passages in batches of ``batch_size``; returns (n, dim) float32."""
-        if isinstance(texts, str):
-            raise TypeError("embed_documents takes a sequence of texts, not a str")
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            return self._encode(list(texts), self._doc_prefix)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        """Embed one query; returns (dim,) float32. Concurrent calls are embedded together."""
-        return self._queries.embed(text)
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
