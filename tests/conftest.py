@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
+import httpx
 import pytest
 
 from api.server import ThreadedServer
@@ -14,6 +21,39 @@ ROOT = Path(__file__).resolve().parent.parent
 MINUTES = ROOT / "data" / "minutes"
 GOLD_QUESTIONS = ROOT / "eval" / "questions.jsonl"
 GOLD_MEETINGS = ROOT / "eval" / "meetings.json"
+
+
+@contextmanager
+def rag_serve(args: list[str], env: dict[str, str], cwd: Path, port: int,
+              out: IO[str] | int = subprocess.DEVNULL,
+              timeout: float = 90) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``rag serve --port PORT ARGS`` as a real process; yields (URL, process) once /api/health
+    answers with a ready index, and stops it with SIGINT (as Ctrl-C would) afterwards."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from rag.cli import main; main()", "serve", "--port", str(port), *args],
+        env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT if out is not subprocess.DEVNULL else out,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                health = httpx.get(f"{url}/api/health", timeout=2)
+                if health.status_code == 200 and health.json()["index"]["ready"]:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, "rag serve exited"
+            assert time.monotonic() < deadline, "rag serve did not start"
+            time.sleep(0.2)
+        yield url, proc
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def make_settings(index_dir: Path, backend: str = "fake", **extra) -> Settings:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,7 +11,7 @@ import pytest
 
 from api.server import free_port
 from rag.pipeline import Pipeline
-from tests.conftest import MINUTES, make_settings
+from tests.conftest import MINUTES, make_settings, rag_serve
 
 pytestmark = pytest.mark.slow
 
@@ -39,23 +35,7 @@ def test_two_workers_serve_the_cli_index_dir(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env.update({"RAG_EMBEDDER__BACKEND": "fake", "RAG_ACCESS__FEEDBACK_DB": str(tmp_path / "fb.sqlite"),
                 "RAG_ACCESS__UPLOADS_DIR": str(tmp_path / "uploads")})
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from rag.cli import main; main()", "serve", "--port", str(port),
-         "--index-dir", str(settings.index.dir), "--workers", "2"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                health = httpx.get(f"{url}/api/health", timeout=2)
-                if health.status_code == 200 and health.json()["index"]["ready"]:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "rag serve --workers 2 did not start"
-            time.sleep(0.3)
+    with rag_serve(["--index-dir", str(settings.index.dir), "--workers", "2"], env, tmp_path, port) as (url, proc):
         # uvicorn's supervisor spawned two workers (plus, possibly, multiprocessing's resource tracker)
         workers = [c for c in _children(proc.pid)
                    if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
@@ -70,10 +50,3 @@ def test_two_workers_serve_the_cli_index_dir(tmp_path: Path) -> None:
         assert all(r.status_code == 200 for r in replies)
         assert all(r.json()["citations"] and r.json()["citations"][0]["cluster"] == "Randersklyngen"
                    for r in replies)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

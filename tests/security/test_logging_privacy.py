@@ -12,10 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
@@ -24,7 +20,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.server import free_port
 from rag.pipeline import Pipeline
-from tests.conftest import MINUTES
+from tests.conftest import MINUTES, rag_serve
 from tests.reliability.conftest import isolated_settings
 
 MINUTES_PHRASE = "Flamingoprojektet på Ringkøbing fjordklinik"
@@ -104,37 +100,14 @@ def test_rag_serve_logs_no_question_or_quote(tmp_path, corpus):
            "RAG_LOG_LEVEL": "INFO", "RAG_ACCESS__FEEDBACK_DB": str(tmp_path / "fb.sqlite"),
            "RAG_ACCESS__UPLOADS_DIR": str(tmp_path / "uploads"), "PYTHONUNBUFFERED": "1"}
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from rag.cli import main; main()", "serve", "--port", str(port),
-             "--host", "127.0.0.1", "--index-dir", str(settings.index.dir)],
-            env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "rag serve did not start"
-                time.sleep(0.2)
-            body = httpx.post(f"{url}/api/ask", json={"question": QUESTION}, timeout=30).json()
-            quote = next(c["quote"] for c in body["citations"] if c["meeting_id"] == "secret")
-            assert MINUTES_PHRASE.split()[0] in quote
-            # The widget's source link: /meetings/<id>?q=<quote>#punkt-<n>
-            httpx.get(f"{url}/meetings/secret", params={"q": quote}, timeout=30)
-            httpx.post(f"{url}/api/ask", json={"question": QUESTION * 200}, timeout=30)
-        finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with log.open("w") as out, rag_serve(["--host", "127.0.0.1", "--index-dir", str(settings.index.dir)],
+                                         env, tmp_path, port, out=out, timeout=60) as (url, _):
+        body = httpx.post(f"{url}/api/ask", json={"question": QUESTION}, timeout=30).json()
+        quote = next(c["quote"] for c in body["citations"] if c["meeting_id"] == "secret")
+        assert MINUTES_PHRASE.split()[0] in quote
+        # The widget's source link: /meetings/<id>?q=<quote>#punkt-<n>
+        httpx.get(f"{url}/meetings/secret", params={"q": quote}, timeout=30)
+        httpx.post(f"{url}/api/ask", json={"question": QUESTION * 200}, timeout=30)
     output = log.read_text(encoding="utf-8")
     assert '"GET /meetings/secret' in output, "the access log is on (the check is not vacuous)"
     assert "POST /api/ask" in output
