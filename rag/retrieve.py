@@ -11,8 +11,6 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from rag.cache import LRU
 from rag.dates import date_forms
 from rag.index import Index, item_text
 from rag.lexical import analyze
@@ -203,14 +202,11 @@ class Retriever:
             table.setdefault(mid, (cluster, day))
         self._meetings = _Meetings(table)
         self._clusters = sorted({c for c, _ in table.values() if c})
-        self._terms_cache: OrderedDict[tuple[str, str], tuple[frozenset[str], tuple[str, ...]]] = OrderedDict()
-        self._terms_lock = threading.Lock()
-        self._scopes: OrderedDict[_ScopeKey, tuple[np.ndarray | None, str | None]] = OrderedDict()
-        self._scopes_lock = threading.Lock()
+        self._terms_cache: LRU[tuple[str, str], tuple[frozenset[str], tuple[str, ...]]] = LRU(TERMS_CACHE_SIZE)
+        self._scopes: LRU[_ScopeKey, tuple[np.ndarray | None, str | None]] = LRU(SCOPE_CACHE_SIZE)
         # Recent query vectors: a question asked again (a suggested question, a retry, the
         # cluster-wide second look in Pipeline._mentioned_elsewhere) is not embedded twice.
-        self._qvecs: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._qvecs_lock = threading.Lock()
+        self._qvecs: LRU[str, np.ndarray] = LRU(QUERY_CACHE_SIZE)
 
     @property
     def clusters(self) -> list[str]:
@@ -261,19 +257,7 @@ class Retriever:
         """``_allowed_rows(key)`` from a small LRU: the index never changes under a Retriever
         (a new build makes a new one), so a scope's rows stay valid. Cached arrays are read-only:
         they are shared by concurrent requests."""
-        with self._scopes_lock:
-            hit = self._scopes.get(key)
-            if hit is not None:
-                self._scopes.move_to_end(key)
-                return hit
-        rows, refusal = self._allowed_rows(key)
-        if rows is not None:
-            rows.flags.writeable = False
-        with self._scopes_lock:
-            self._scopes[key] = (rows, refusal)
-            if len(self._scopes) > SCOPE_CACHE_SIZE:
-                self._scopes.popitem(last=False)
-        return rows, refusal
+        return self._scopes.get_or_compute(key, lambda: self._allowed_rows(key))
 
     def _allowed_rows(self, key: _ScopeKey) -> tuple[np.ndarray | None, str | None]:
         """Allowed chunk rows of a checked scope (None: all), or why the scope is empty."""
@@ -295,6 +279,8 @@ class Retriever:
         if not restrict:
             return None, None
         rows = self.index.rows(meeting_ids=meetings.id_list(mask), scopes=key.scopes)
+        if rows is not None:
+            rows.flags.writeable = False  # cached and shared by concurrent requests
         if rows is not None and len(rows) == 0:
             return rows, "Der er ingen referater, som du har adgang til, der passer til spørgsmålet."
         return rows, None
@@ -322,17 +308,7 @@ class Retriever:
                          analyzer=analyzer, item_terms=self.item_terms)
 
     def _query_vector(self, text: str) -> np.ndarray:
-        with self._qvecs_lock:
-            vec = self._qvecs.get(text)
-            if vec is not None:
-                self._qvecs.move_to_end(text)
-                return vec
-        vec = self.embedder.embed_query(text)
-        with self._qvecs_lock:
-            self._qvecs[text] = vec
-            if len(self._qvecs) > QUERY_CACHE_SIZE:
-                self._qvecs.popitem(last=False)
-        return vec
+        return self._qvecs.get_or_compute(text, lambda: self.embedder.embed_query(text))
 
     def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> dict[int, float]:
         s = self.settings
@@ -360,19 +336,11 @@ class Retriever:
 
     def _item_terms(self, meeting_id: str, item: str) -> tuple[frozenset[str], tuple[str, ...]]:
         """An item's analysed terms as a set and sorted (for ``_presence``), from a small LRU."""
-        key = (meeting_id, item)
-        with self._terms_lock:
-            cached = self._terms_cache.get(key)
-            if cached is not None:
-                self._terms_cache.move_to_end(key)
-                return cached
-        ordered = self._stored_terms(meeting_id, item)
-        cached = (frozenset(ordered), ordered)
-        with self._terms_lock:
-            self._terms_cache[key] = cached
-            if len(self._terms_cache) > TERMS_CACHE_SIZE:
-                self._terms_cache.popitem(last=False)
-        return cached
+        def compute() -> tuple[frozenset[str], tuple[str, ...]]:
+            ordered = self._stored_terms(meeting_id, item)
+            return frozenset(ordered), ordered
+
+        return self._terms_cache.get_or_compute((meeting_id, item), compute)
 
     def _stored_terms(self, meeting_id: str, item: str) -> tuple[str, ...]:
         """The item's sorted terms as the build stored them, else (older builds) analysed now."""

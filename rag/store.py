@@ -21,16 +21,15 @@ import os
 import re
 import secrets
 import shutil
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, overload
 
 import numpy as np
 
+from rag.cache import LRU
 from rag.errors import EmbedderMismatch, IndexCorrupt
 from rag.types import AgendaItem, Chunk, Embedder, HeaderUnit, Meeting, Section
 
@@ -133,37 +132,6 @@ def write_meetings(build_dir: Path, meetings: Sequence[Meeting]) -> None:
     parts.append(b"]\n")
     write_file(build_dir / "meetings.json", b"".join(parts))
     write_file(build_dir / "meetings.idx.json", dumps(offsets))
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class LRU(Generic[K, V]):
-    """A small thread-safe least-recently-used cache: decoded meetings and chunks stay bounded in
-    a long-running server however many different items its questions touch."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._data: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._data)
 
 
 class MeetingStore(Mapping[str, Meeting]):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from rag import retrieve as retrieve_mod
 from rag.pipeline import Pipeline
 from rag.query import parse_query
 
@@ -33,7 +32,7 @@ def test_repeated_question_is_embedded_once_and_the_cache_is_bounded(fake_settin
     assert counting.queries == [q.text]
     assert [h.chunk.id for h in first.hits] == [h.chunk.id for h in again.hits]
 
-    monkeypatch.setattr(retrieve_mod, "QUERY_CACHE_SIZE", 2)
+    monkeypatch.setattr(retriever._qvecs, "size", 2)
     for text in ("rygestop", "diabetes", "influenza"):
         retriever.retrieve(parse_query(text, aliases))
     retriever.retrieve(q)  # pushed out by three newer questions: embedded again

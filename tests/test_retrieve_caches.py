@@ -247,7 +247,7 @@ def test_header_date_lines_are_cached_and_bounded(pipeline: Pipeline, monkeypatc
         want = [s for s in extractive_mod.sentences(header_text(m)) if extractive_mod._DATE_LINE.search(s)][:2]
         assert list(extractive_mod._date_lines(m)) == want
         assert list(extractive_mod._date_lines(m)) == want  # from the cache
-    monkeypatch.setattr(extractive_mod, "HEADER_CACHE_SIZE", 2)
+    monkeypatch.setattr(extractive_mod._date_lines_cache, "size", 2)
     extractive_mod._date_lines_cache.clear()
     for mid in meetings:
         extractive_mod._date_lines(meetings[mid])

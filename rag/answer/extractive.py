@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rag.answer.select import DECIDED, Selected, select_items
+from rag.cache import LRU
 from rag.chunk import format_date, header_text, item_label
 from rag.lexical import analyze
 from rag.query import Query
@@ -57,7 +58,7 @@ OTHER_SHARE = 0.6
 SHORT_DECISION = 60  # a decision this short is always quoted
 DECISION_SHARE = 0.6  # ... and so is one that fits in this share of the item's budget
 MIN_SUPPORT_WORDS = 20
-HEADER_CACHE_SIZE = 4096  # meetings whose header date lines are kept (cleared when full)
+HEADER_CACHE_SIZE = 4096  # meetings whose header date lines are kept (LRU)
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
 
 
@@ -236,7 +237,7 @@ def _citation(sel: Selected, quote: str) -> Citation:
 
 
 _DATE_LINE = re.compile(r"\d{4}|\d{1,2}\.\d{1,2}\.\d{2}|\bsted\b|\bdato\b|\bregion\b|\bmødedato|\btid\b", re.I)
-_date_lines_cache: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+_date_lines_cache: LRU[tuple[str, tuple[str, ...]], tuple[str, ...]] = LRU(HEADER_CACHE_SIZE)
 
 
 def _date_lines(m: Meeting) -> tuple[str, ...]:
@@ -246,13 +247,8 @@ def _date_lines(m: Meeting) -> tuple[str, ...]:
     header line against every item title, ~1 ms a meeting at every answer that cites it.
     """
     key = (m.header.text, tuple(i.title for i in m.items))
-    lines = _date_lines_cache.get(key)
-    if lines is None:
-        lines = tuple([s for s in sentences(header_text(m)) if _DATE_LINE.search(s)][:2])
-        if len(_date_lines_cache) >= HEADER_CACHE_SIZE:
-            _date_lines_cache.clear()
-        _date_lines_cache[key] = lines
-    return lines
+    return _date_lines_cache.get_or_compute(
+        key, lambda: tuple([s for s in sentences(header_text(m)) if _DATE_LINE.search(s)][:2]))
 
 
 def _add_headers(lines: list[str], citations: list[Citation], selected: list[Selected],
