@@ -12,6 +12,9 @@ import httpx
 from api.app import create_app
 from rag.pipeline import Pipeline
 
+HOLD_S = 0.5  # each ask is held this long: with 2 slots, later arrivals queue
+SPACING_S = 0.1
+
 
 class TrackingPipeline(Pipeline):
     """The real pipeline, with each ask held for a while and concurrency recorded."""
@@ -29,7 +32,7 @@ class TrackingPipeline(Pipeline):
             self.peak = max(self.peak, self.running)
             self.started.append(question)
         try:
-            time.sleep(0.15)
+            time.sleep(HOLD_S)
             return super().ask(question, filters, top_k)
         finally:
             with self.lock:
@@ -43,7 +46,7 @@ def test_at_most_max_parallel_asks_run_and_the_rest_queue_in_order(fake_settings
     questions = [f"Hvad besluttede Randersklyngen om IV-behandling? nr {i}" for i in range(8)]
 
     def ask(i: int) -> httpx.Response:
-        time.sleep(0.03 * i)  # arrive in order
+        time.sleep(SPACING_S * i)  # arrive in order, far apart next to HTTP and thread jitter
         return httpx.post(f"{server.url}/api/ask", json={"question": questions[i]}, timeout=30)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
