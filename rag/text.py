@@ -15,6 +15,7 @@ _ABBREV = {
     "ekskl", "mio", "mia", "kr", "tlf", "hhv", "pga", "iht", "ift", "mht", "div", "stk", "afd", "ang",
     "o.l", "m.fl", "a", "b", "c", "d", "e", "f", "nov", "dec", "jan", "feb", "aug", "sept", "okt",
     "dr", "prof", "ref", "ff", "s", "jun", "jul", "apr", "mar", "pr", "bla", "vha",
+    "kap", "adm", "mdr", "lign", "jvf", "iflg", "ifm", "tidl", "gns", "ex", "vejl", "ml",
 }
 _BULLET = re.compile(r"^\s*(?:[-–•▪◦·*\uf0b7\uf0a7\uf0d8]|o(?=\s)|\d{1,2}[.)](?=\s)|[a-zA-Z][.)](?=\s))\s*")
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"«”0-9])")

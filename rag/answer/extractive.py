@@ -36,6 +36,7 @@ _WHEN = re.compile(
     r"\bultimo\b|\bmedio\b|\btidligere\b",
     re.I,
 )
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+\b")
 _ORG_WORDS = {
     "fokusgruppen", "fokusgruppe", "sundhed", "sundhedsstyregruppen", "klyngestyregruppen", "region",
@@ -44,6 +45,16 @@ _ORG_WORDS = {
 }
 # Initials as minutes sign them: "Godkendt af SA og LKL", "Således opfattet IKA", "v/ TBK".
 _INITIALS = re.compile(r"(?:\baf|\bv/|\bopfattet|\bog)\s+[A-ZÆØÅ]{2,4}\b")
+# A sentence that states what the meeting decided or agreed: in a relevant item it is the
+# answer to "hvad blev besluttet", whatever words it shares with the question.
+_RESOLVED = re.compile(
+    r"\b(?:det|der|dette|punktet|indstillingen|orienteringen|forslaget|aftalen|sagen) blev (?:\w+ )?"
+    r"(?:besluttet|vedtaget|aftalt|godkendt|taget til efterretning|udsat|tiltrådt|nedsat)|"
+    r"\b(?:enig(?:e|hed)?|enedes) om\b|\bbesluttede\b|\bvedtog\b|\bgodkendte\b|\btiltrådte\b|"
+    r"\b(?:tog|tager) \w+(?: \w+){0,3} til efterretning|\bbakkede op\b|\btilsluttede sig\b|"
+    r"\b(?:udsættes|nedsættes|godkendes|besluttes|vedtages)\b|\bsikrer opfølgning\b|\bfølger op\b",
+    re.I,
+)
 _ROLE = re.compile(r"formand|direktør|chef|leder|referent|konsulent|sekretær|læge|repræsentant|medlem", re.I)
 
 # Quote budget in words per item, by number of items in the answer: short answers
@@ -58,6 +69,11 @@ OTHER_SHARE = 0.6
 SHORT_DECISION = 60  # a decision this short is always quoted
 DECISION_SHARE = 0.6  # ... and so is one that fits in this share of the item's budget
 MIN_SUPPORT_WORDS = 20
+RESOLVED_BONUS = 2.5
+RESOLVED_OTHER = 1.0
+YEAR_WEIGHT = 0.3
+CHUNK_BONUS = 0.6
+LIST_EXTRA = 50  # words a list may run over the budget: its entries are the answer
 HEADER_CACHE_SIZE = 4096  # meetings whose header date lines are kept (LRU)
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
 
@@ -84,8 +100,10 @@ def _feature(sentence: str, query: Query) -> float:
     if intent == "who":
         return (1.0 if _NAME.search(sentence) else 0.0) + (0.4 if _ROLE.search(sentence) else 0.0)
     if intent == "decision":
+        if _RESOLVED.search(sentence):
+            return RESOLVED_BONUS
         return 0.8 if DECIDED.search(sentence) else 0.0
-    return 0.0
+    return RESOLVED_OTHER if _RESOLVED.search(sentence) else 0.0
 
 
 def _has_person(text: str) -> bool:
@@ -135,13 +153,16 @@ def _idf(terms: list[str], selected: list[Selected]) -> dict[str, float]:
 def _score_sentences(sel: Selected, query: Query, terms: list[str], idf: dict[str, float],
                      pool: list[str], analyzer: Callable[[str], list[str]] = analyze) -> list[_Scored]:
     scored = []
+    # The item's best-matching chunk (dense + lexical) is where a long item speaks of the question.
+    chunk = normalize_ws(sel.hit.chunk.text) if CHUNK_BONUS else ""
     for i, sent in enumerate(pool):
         if is_heading(sent):
             continue
         have = set(analyzer(sent))
         lexical = sum(idf.get(t, 1.0) for t in terms if t in have)
         feat = _feature(sent, query) + (NUMBER_BONUS if _NUMBER.search(sent) else 0.0)
-        scored.append(_Scored(i, sent, lexical + feat * (1.0 if lexical > 0 else 0.5)))
+        local = CHUNK_BONUS if chunk and sent[:60] in chunk else 0.0
+        scored.append(_Scored(i, sent, lexical + feat * (1.0 if lexical > 0 else 0.5) + local))
     return scored
 
 
@@ -178,8 +199,11 @@ def _with_lists(chosen: list[_Scored], pool: list[str], budget: int) -> list[_Sc
             continue
         for j in range(s.index + 1, len(pool)):
             entry = pool[j]
-            if j in have or not _LIST_ENTRY.match(entry) or words + len(entry.split()) > budget:
+            continues = entry[:1] == "(" or entry[:1].islower()  # a wrapped entry's second line
+            if not (_LIST_ENTRY.match(entry) or continues) or words + len(entry.split()) > budget:
                 break
+            if j in have:  # already chosen (the window after the intro): the list goes on
+                continue
             out.append(_Scored(j, entry, 0.0))
             have.add(j)
             words += len(entry.split())
@@ -205,7 +229,7 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
     if decision and (query.intent == "decision" or dec_words <= max(SHORT_DECISION, DECISION_SHARE * budget)):
         scored = _score_sentences(sel, query, terms, idf, decision, analyzer)
         chosen = scored if dec_words <= budget else _pick(scored, budget, 0.0)
-        chosen = _with_lists(chosen, decision, budget + 20)
+        chosen = _with_lists(chosen, decision, budget + LIST_EXTRA)
         if chosen:
             parts.append("Beslutning: «" + " … ".join(c.text for c in chosen) + "»")
             quotes.extend(c.text for c in chosen)
@@ -219,7 +243,7 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
         best = max((s.score for s in scored), default=0.0)
         by_index = {x.index: x for x in scored}
         chosen = _pick(scored, max(budget, MIN_SUPPORT_WORDS), best * MIN_SHARE, WINDOW, by_index=by_index)
-        chosen = _with_lists(chosen, pool, max(budget, MIN_SUPPORT_WORDS) + 30)
+        chosen = _with_lists(chosen, pool, max(budget, MIN_SUPPORT_WORDS) + LIST_EXTRA)
         if not chosen and scored and not parts:
             chosen = scored[:1]
         if chosen:
@@ -276,29 +300,50 @@ def refusal(reason: str | None = None) -> Answer:
     return Answer(answer=text, refused=True, citations=())
 
 
+def _blocks_with_evidence(selected: list[Selected], query: Query, terms: list[str], idf: dict[str, float],
+                          retrieval: Retrieval) -> list[tuple[Selected, str, str]]:
+    """(item, answer text, quote) for the items whose quotes carry the asked kind of fact.
+
+    The word budget is shared by the items in the answer: when an item drops out for lack
+    of evidence, the others are quoted again with its share.
+    """
+    items = list(selected)
+    while items:
+        budget = BUDGET.get(len(items), MIN_BUDGET)
+        best = max(items, key=lambda s: s.hit.score)
+        blocks = []
+        for sel in items:
+            share = budget if len(items) == 1 else round(budget * (TOP_SHARE if sel is best else OTHER_SHARE))
+            body, quote = _item_block(sel, query, terms, idf, share, retrieval.analyzer)
+            if _evidence(query, quote.split(" … "), sel.text, terms, retrieval.analyzer):
+                blocks.append((sel, body, quote))
+        if len(blocks) == len(items) or not blocks:
+            return blocks
+        items = [sel for sel, _, _ in blocks]
+    return []
+
+
 def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting],
                       min_coverage: float, dense_margin: float = 1.0) -> Answer:
     """Quote the decisions / supporting sentences of the relevant items, or refuse."""
     if retrieval.refusal:
         return refusal(retrieval.refusal)
     terms = list(retrieval.query_terms)
+    years = [y for y in dict.fromkeys(_YEAR.findall(query.text)) if y not in terms]
+    terms += years
     selected, note = select_items(query, retrieval, meetings, min_coverage, dense_margin)
     if not selected:
         return refusal(note)
     idf = _idf(terms, selected)
+    idf.update({y: YEAR_WEIGHT for y in years})  # a year helps pick a sentence; it is no topic
     if query.intent == "decision" or len({s.meeting.id for s in selected}) > 1:
         selected = sorted(selected, key=lambda s: (s.meeting.date or "", s.order))
     lines: list[str] = []
     if note:
         lines.append(note)
+    blocks = _blocks_with_evidence(selected, query, terms, idf, retrieval)
     citations: list[Citation] = []
-    budget = BUDGET.get(len(selected), MIN_BUDGET)
-    best = max(selected, key=lambda s: s.hit.score)
-    for sel in selected:
-        share = budget if len(selected) == 1 else round(budget * (TOP_SHARE if sel is best else OTHER_SHARE))
-        body, quote = _item_block(sel, query, terms, idf, share, retrieval.analyzer)
-        if not _evidence(query, quote.split(" … "), sel.text, terms, retrieval.analyzer):
-            continue
+    for sel, body, quote in blocks:
         lines.append(f"{_label(sel)} [{len(citations) + 1}]\n{body}")
         citations.append(_citation(sel, quote))
     if not citations:

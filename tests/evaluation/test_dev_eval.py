@@ -3,9 +3,9 @@
 Bars are the issue's where the service meets them. Two are not met and are
 guarded as regression floors at the measured level instead, so the gap stays
 visible rather than hidden (see README, "Evaluation"):
-- key-fact recall: issue target 0.85, measured 0.718. With perfect item choice,
+- key-fact recall: issue target 0.85, measured 0.758. With perfect item choice,
   extractive quoting reaches 0.85 only at ~260-320 quoted words per answer.
-- answer length: aim median ≤ 80 / p90 ≤ 200 words, measured ~150 / ~198 (median missed),
+- answer length: aim median ≤ 80 / p90 ≤ 200 words, measured ~152 / ~207 (both missed),
   because quoting enough to carry the facts costs words.
 """
 
@@ -44,7 +44,7 @@ def test_refusals(summary):
 
 def test_key_facts_regression_floor(summary):
     # Issue target 0.85 is NOT met (see module docstring); this floor catches regressions.
-    assert summary["key_fact_recall"] >= 0.70
+    assert summary["key_fact_recall"] >= 0.74
 
 
 def test_answer_length_regression_ceiling(summary):

@@ -1,0 +1,100 @@
+"""Sentence choice of the extractive answerer on hand-made agenda items.
+
+Each test builds one meeting, a retrieval that points at its items, and checks
+what the answer quotes: the decision statement, whole lists, the part of a long
+item the retrieval matched, and the budget an item without evidence leaves.
+"""
+
+from __future__ import annotations
+
+from rag.answer.extractive import answer_extractive, quote_is_verbatim
+from rag.lexical import analyze
+from rag.query import Query
+from rag.retrieve import Retrieval
+from rag.types import AgendaItem, Chunk, HeaderUnit, Hit, Meeting
+
+ORDINALS = ("første", "andet", "tredje", "fjerde", "femte", "sjette", "syvende", "ottende", "niende", "tiende",
+            "ellevte", "tolvte", "trettende", "fjortende", "femtende", "sekstende")
+FILLER = [f"Arbejdsgruppen har holdt sit {n} møde om rammerne for samarbejdet på sundhedsområdet." for n in ORDINALS]
+
+
+def _meeting(*items: AgendaItem) -> Meeting:
+    return Meeting(
+        id="m1", file="m1.txt", cluster="Testklyngen", body="Klyngestyregruppen", date="2023-01-27",
+        place=None, title=None, participants=(), header=HeaderUnit(text="Dato: 27. januar 2023"), items=items,
+    )
+
+
+def _hit(m: Meeting, item: AgendaItem, chunk_text: str | None = None, score: float = 1.0) -> Hit:
+    text = chunk_text if chunk_text is not None else item.text
+    chunk = Chunk(id=f"{m.id}:{item.number}", meeting_id=m.id, file=m.file, item=item.number, title=item.title,
+                  text=text, search_text=text, cluster=m.cluster, body=m.body, date=m.date)
+    return Hit(chunk=chunk, score=score, dense_score=0.9, lexical_score=1.0, coverage=1.0)
+
+
+def _ask(question: str, intent: str, m: Meeting, hits: list[Hit]) -> str:
+    query = Query(text=question, intent=intent)  # type: ignore[arg-type]
+    generic = set(analyze("hvad blev besluttet hvilke hvor mange"))  # question words, as retrieval drops them
+    terms = tuple(t for t in analyze(question) if t not in generic)
+    retrieval = Retrieval(hits=tuple(hits), query_terms=terms)
+    answer = answer_extractive(query, retrieval, {m.id: m}, min_coverage=0.2)
+    assert not answer.refused
+    for c in answer.citations:
+        item = next(i for i in m.items if i.number == c.item)
+        assert quote_is_verbatim(c.quote, item.text)
+    return answer.answer
+
+
+def test_a_long_decision_is_answered_by_its_decision_statement():
+    decision = " ".join(
+        [f"Der blev orienteret om rygestop i den {n} kommune og om rygestop i almen praksis." for n in ORDINALS]
+        + ["Det blev besluttet, at klyngen nedsætter en personkreds med deltagere fra kommunerne, hospitalet "
+           "og almen praksis, som følger sagen tæt og melder skriftligt tilbage til klyngestyregruppen på det "
+           "næste ordinære møde efter sommerferien."]
+    )
+    item = AgendaItem(number="3", title="Rygestop", text=f"Sagsfremstilling om rygestop.\nBeslutning:\n{decision}",
+                      decision=decision)
+    m = _meeting(item)
+    answer = _ask("Hvad blev besluttet om rygestop?", "decision", m, [_hit(m, item)])
+    assert "personkreds" in answer
+
+
+def test_a_list_is_quoted_whole_including_wrapped_entries():
+    text = "\n".join([
+        "Formandskabet foreslår følgende emner til kommende møder:",
+        "• Sundhedsaftalen og dens betydning for klyngen",
+        "• Nedbringelse af tvang med en kobling til psykiatriplanen",
+        "(analyse og samspil mellem psykiatri og botilbud)",
+        "• Opfølgning på implementering af Tele-KOL",
+        "• Status fra arbejdet med APO-teams",
+        "Klyngestyregruppen tog forslagene til efterretning.",
+    ])
+    item = AgendaItem(number="10", title="Emner til kommende møder", text=text)
+    m = _meeting(item)
+    answer = _ask("Hvilke emner er foreslået til kommende møder?", "fact", m, [_hit(m, item)])
+    assert "Tele-KOL" in answer and "APO-teams" in answer
+
+
+def test_sentences_in_the_matched_chunk_of_a_long_item_are_preferred():
+    tail = ("Kommunerne oplyste, at samarbejdet om tilbuddet begynder i oktober. "
+            "Rådgiverne sender materialet om samarbejdet til alle afdelinger i næste uge.")
+    # Far enough down that the best-scoring sentences before it (and the sentences that follow
+    # them) fill the budget: only the chunk the retrieval matched can bring it in.
+    text = " ".join(FILLER[:13]) + " " + tail + " " + " ".join(FILLER[13:])
+    item = AgendaItem(number="5", title="Samarbejdet", text=text)
+    m = _meeting(item)
+    with_chunk = _ask("Hvad er status for samarbejdet?", "fact", m, [_hit(m, item, chunk_text=tail)])
+    assert "Rådgiverne sender materialet" in with_chunk
+
+
+def test_an_item_without_the_asked_fact_leaves_its_budget_to_the_others():
+    amounts = [f"I år {year} blev der samlet afsat {year - 1900}.000 kr. til klyngemidler i klyngens kommuner."
+               for year in range(2014, 2026)]
+    rich = AgendaItem(number="1", title="Klyngemidler", text=" ".join(amounts))
+    poor = AgendaItem(number="2", title="Klyngemidler i øvrigt", text="Klyngemidler blev drøftet uden tal.")
+    m = _meeting(rich, poor)
+    answer = _ask("Hvor mange klyngemidler blev afsat?", "amount", m,
+                  [_hit(m, rich), _hit(m, poor, score=0.9)])
+    assert "punkt 2" not in answer
+    # Alone, the item gets the one-item budget, not its share of two.
+    assert sum(f"{year - 1900}.000 kr." in answer for year in range(2014, 2026)) >= 8
