@@ -38,6 +38,12 @@ def main(argv: list[str]) -> None:
         i = argv.index("--scale")
         scales = _scales(argv[i + 1])
         argv = argv[:i] + argv[i + 2 :]
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return
+    unknown = [a for a in argv if a not in BENCHES]
+    if unknown:
+        sys.exit(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHES)} (see --help)")
     console = Console()
     names = argv or list(BENCHES)
     results: dict[str, object] = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
