@@ -69,10 +69,10 @@ OTHER_SHARE = 0.6
 SHORT_DECISION = 60  # a decision this short is always quoted
 DECISION_SHARE = 0.6  # ... and so is one that fits in this share of the item's budget
 MIN_SUPPORT_WORDS = 20
-RESOLVED_BONUS = 2.5
-RESOLVED_OTHER = 1.0
-YEAR_WEIGHT = 0.3
-CHUNK_BONUS = 0.6
+RESOLVED_BONUS = 2.5  # a decision statement, in answers to "what was decided"
+RESOLVED_OTHER = 1.0  # ... in fact/where answers (amount/when/who weigh their own kind of fact)
+YEAR_WEIGHT = 0.3  # a year of the question, in a sentence
+CHUNK_BONUS = 0.6  # a sentence in the item's best-matching chunk
 LIST_EXTRA = 50  # words a list may run over the budget: its entries are the answer
 HEADER_CACHE_SIZE = 4096  # meetings whose header date lines are kept (LRU)
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
@@ -99,11 +99,9 @@ def _feature(sentence: str, query: Query) -> float:
         return 1.2 if _WHEN.search(sentence) else 0.0
     if intent == "who":
         return (1.0 if _NAME.search(sentence) else 0.0) + (0.4 if _ROLE.search(sentence) else 0.0)
-    if intent == "decision":
-        if _RESOLVED.search(sentence):
-            return RESOLVED_BONUS
-        return 0.8 if DECIDED.search(sentence) else 0.0
-    return RESOLVED_OTHER if _RESOLVED.search(sentence) else 0.0
+    if _RESOLVED.search(sentence):
+        return RESOLVED_BONUS if intent == "decision" else RESOLVED_OTHER
+    return 0.8 if intent == "decision" and DECIDED.search(sentence) else 0.0
 
 
 def _has_person(text: str) -> bool:
@@ -150,18 +148,19 @@ def _idf(terms: list[str], selected: list[Selected]) -> dict[str, float]:
     return out
 
 
-def _score_sentences(sel: Selected, query: Query, terms: list[str], idf: dict[str, float],
-                     pool: list[str], analyzer: Callable[[str], list[str]] = analyze) -> list[_Scored]:
+def _score_sentences(query: Query, terms: list[str], idf: dict[str, float], pool: list[str], matched: str,
+                     analyzer: Callable[[str], list[str]] = analyze) -> list[_Scored]:
+    """Sentence scores: question terms (idf-weighted), the asked kind of fact, and a bonus for
+    lying in ``matched`` (the item's best-matching chunk, whitespace-normalised): a long item
+    speaks of the question there."""
     scored = []
-    # The item's best-matching chunk (dense + lexical) is where a long item speaks of the question.
-    chunk = normalize_ws(sel.hit.chunk.text) if CHUNK_BONUS else ""
     for i, sent in enumerate(pool):
         if is_heading(sent):
             continue
         have = set(analyzer(sent))
         lexical = sum(idf.get(t, 1.0) for t in terms if t in have)
         feat = _feature(sent, query) + (NUMBER_BONUS if _NUMBER.search(sent) else 0.0)
-        local = CHUNK_BONUS if chunk and sent[:60] in chunk else 0.0
+        local = CHUNK_BONUS if sent[:60] in matched else 0.0
         scored.append(_Scored(i, sent, lexical + feat * (1.0 if lexical > 0 else 0.5) + local))
     return scored
 
@@ -224,10 +223,11 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
     parts: list[str] = []
     quotes: list[str] = []
     decision = sentences(sel.decision) if sel.decision else []
+    matched = normalize_ws(sel.hit.chunk.text)
     dec_words = sum(len(d.split()) for d in decision)
     quoted_decision = False
     if decision and (query.intent == "decision" or dec_words <= max(SHORT_DECISION, DECISION_SHARE * budget)):
-        scored = _score_sentences(sel, query, terms, idf, decision, analyzer)
+        scored = _score_sentences(query, terms, idf, decision, matched, analyzer)
         chosen = scored if dec_words <= budget else _pick(scored, budget, 0.0)
         chosen = _with_lists(chosen, decision, budget + LIST_EXTRA)
         if chosen:
@@ -239,7 +239,7 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
         # A decision not quoted as a block competes sentence by sentence with the rest.
         in_decision = set(decision) if quoted_decision else set()
         pool = [p for p in sentences(sel.text) if p not in in_decision]
-        scored = _score_sentences(sel, query, terms, idf, pool, analyzer)
+        scored = _score_sentences(query, terms, idf, pool, matched, analyzer)
         best = max((s.score for s in scored), default=0.0)
         by_index = {x.index: x for x in scored}
         chosen = _pick(scored, max(budget, MIN_SUPPORT_WORDS), best * MIN_SHARE, WINDOW, by_index=by_index)
