@@ -1,9 +1,13 @@
 """POST /api/ask/stream: Server-Sent Events — sources first, then answer tokens, then the verified answer.
 
-The pipeline is synchronous (FAISS, llama.cpp, httpx), so a worker thread drives
-it and hands events to the event loop through a queue. When the client goes
-away, the thread is told to stop and closes the pipeline's iterator, which
-closes the LLM stream: generation stops instead of running to the end.
+The pipeline is synchronous (FAISS, llama.cpp, httpx). Retrieval and the extractive
+draft (everything up to the ``sources`` event) run under the same admission limit as
+``/api/ask`` (``api.max_parallel``): under load a streamed question waits its turn
+instead of competing for the CPU beside the admitted ones. Generation, which waits on
+the LLM server, then runs in a worker thread of its own and hands events to the event
+loop through a queue. When the client goes away, the thread is told to stop and closes
+the pipeline's iterator, which closes the LLM stream: generation stops instead of
+running to the end.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from sse_starlette.sse import EventSourceResponse
 
-from api.deps import get_pipeline
+from api.deps import compute, get_pipeline
 from api.routes.ask import ERRORS, _filters
 from api.schemas import AskRequest
 from api.security import Reader
@@ -72,9 +76,12 @@ async def ask_stream(body: AskRequest, request: Request, principal: Reader,
     queue: asyncio.Queue[Any] = asyncio.Queue()
     stop = threading.Event()
     events = pipeline.stream(body.question, _filters(body.filters, principal), body.top_k)
+    # Retrieval errors (RagError) raise here, before the stream starts: a JSON error, not an event.
+    sources = await compute(request, next, events)
     worker = threading.Thread(target=_produce, args=(events, queue, loop, stop), daemon=True)
 
     async def gen() -> AsyncIterator[dict[str, str]]:
+        yield _payload(*sources)
         worker.start()
         try:
             while True:
