@@ -46,7 +46,10 @@ _ABOUT_MEETING = re.compile(
     r"\bmødeleder|\breferent|\bdeltog\b|\bdeltager|\bafbud\b|\bfraværende\b|\bmødedato|"
     r"\bgodkendt af\b|\bgodkendt referatet|\bgodkendte referatet|\bhar godkendt referatet|"
     r"\b(hvor|hvornår|hvordan)\b[^?]*\b(møde|mødet|\w+møde|\w+mødet)\b[^?]*\bholdt\b|"
-    r"\bhvilken dato\b[^?]*\bmød",
+    r"\bhvilken dato\b[^?]*\bmød|"
+    # who the body is made of: its members are the header's attendance list
+    r"\bhvilke (?:kommuner|parter|hospitaler|organisationer|medlemmer)\b[^?]*\b(?:indgår|er med|sidder)\b|"
+    r"\bhvem (?:sidder|er medlem(?:mer)?|er med) i\b|\bsammensætning\b",
     re.I,
 )
 _REGION = re.compile(r"\bregion\b", re.I)

@@ -91,6 +91,7 @@ def content_terms(query: Query, analyzer: Callable[[str], list[str]] = analyze) 
     return list(dict.fromkeys(terms))
 
 
+FRONT_MATTER_MEETINGS = 2  # meetings whose header unit a question about "the meeting" brings along
 _ATTENDANCE_TITLE = re.compile(r"^\s*(møde)?deltagere|^\s*til stede|^\s*fremmødte|^\s*afbud", re.I)
 
 
@@ -304,8 +305,37 @@ class Retriever:
         lexical = self.index.lexical_search(query.text, k, allowed)
         fused = self._fuse(dense, lexical)
         hits = self._to_items(fused, dict(dense), dict(lexical), query, terms, weights)
+        if query.about_meeting:
+            hits = self._with_front_matter(hits, top_k, allowed, query, terms, weights)
         return Retrieval(hits=tuple(hits[: max(top_k, 1)]), query_terms=tuple(terms), term_weights=weights,
                          analyzer=analyzer, item_terms=self.item_terms)
+
+    def _with_front_matter(self, hits: list[Hit], top_k: int, allowed: np.ndarray | None, query: Query,
+                           terms: list[str], weights: dict[str, float]) -> list[Hit]:
+        """A question about the meeting itself (who attended, which municipalities take part,
+        when it was held) is answered by the front matter, whose names share few words with the
+        question: the header unit of each of the best meetings joins the results right after
+        that meeting's best item, with its score, unless an attendance unit is already there."""
+        out = list(hits)
+        cols = self.index.chunks.columns
+        shown = out[:top_k]
+        for mid in list(dict.fromkeys(h.chunk.meeting_id for h in shown))[:FRONT_MATTER_MEETINGS]:
+            if any(h.chunk.meeting_id == mid and is_attendance(h.chunk) for h in shown):
+                continue
+            rows = self.index.rows(meeting_ids=[mid])
+            if rows is None:
+                continue
+            if allowed is not None:
+                rows = rows[np.isin(rows, allowed)]
+            heads = [int(r) for r in rows if cols["item"][r] == HEADER]
+            if not heads:
+                continue
+            at = next(i for i, h in enumerate(out) if h.chunk.meeting_id == mid)
+            out = [h for h in out if not (h.chunk.meeting_id == mid and h.chunk.item == HEADER)]
+            chunk = self.index.chunks[heads[0]]
+            out.insert(at + 1, Hit(chunk=chunk, score=out[at].score,
+                                   coverage=self._coverage(terms, weights, chunk, query)))
+        return out
 
     def _query_vector(self, text: str) -> np.ndarray:
         return self._qvecs.get_or_compute(text, lambda: self.embedder.embed_query(text))

@@ -70,3 +70,15 @@ def test_intent(text, intent):
 def test_latest_meeting_and_item_reference():
     q = parse_query("seneste møde randersklyngen, hvad stod der i punkt 3?", ALIASES)
     assert q.latest_meeting and q.item_number == "3"
+
+
+@pytest.mark.parametrize("text, about", [
+    ("Hvilke kommuner indgår i Midtklyngen?", True),
+    ("Hvem sidder i klyngestyregruppen?", True),
+    ("Hvem deltog fra Favrskov Kommune?", True),
+    ("Hvad indgår i den nye samarbejdsaftale?", False),
+    ("Hvilke kommuner har tilsluttet sig tele-KOL?", False),
+])
+def test_questions_about_the_meeting_itself(text, about):
+    """Membership and attendance are answered by the meeting's front matter (header unit)."""
+    assert parse_query(text, ALIASES).about_meeting is about

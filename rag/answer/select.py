@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rag.chunk import header_text
 from rag.lexical import analyze
 from rag.query import Query
-from rag.retrieve import Retrieval
+from rag.retrieve import Retrieval, is_attendance
 from rag.types import HEADER, Hit, Meeting
 
 DECIDED = re.compile(
@@ -93,7 +93,8 @@ def select_items(
     for h in hits:
         if (h.coverage or 0.0) < floor or h.score < RELATIVE_SCORE * top_score:
             continue
-        if keep and top_dense is not None and (h.dense_score or 0.0) < top_dense - dense_margin:
+        front_matter = query.about_meeting and is_attendance(h.chunk)  # answers "who attended" as such
+        if keep and top_dense is not None and not front_matter and (h.dense_score or 0.0) < top_dense - dense_margin:
             continue  # lexically close but about something else
         sel = resolve(h, meetings, retrieval.item_terms)
         if sel is not None:
