@@ -9,17 +9,18 @@ never to a short final list.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
 import numpy as np
 
 from rag.cache import LRU
-from rag.dates import date_forms
+from rag.dates import DANISH_MONTHS, MONTHS, date_forms
 from rag.index import Index, item_text
 from rag.lexical import analyze
 from rag.query import Query
@@ -80,6 +81,14 @@ class Retrieval:
     analyzer: Callable[[str], list[str]] = analyze
     item_terms: Callable[[str, str], frozenset[str]] | None = None
     """Cached analysed terms of a whole item, by (meeting id, item)."""
+    note: str | None = None
+    """What an answer must say first about how its scope was read (e.g. no meeting in the month)."""
+
+
+@functools.lru_cache(maxsize=4)
+def _month_terms(analyzer: Callable[[str], list[str]]) -> frozenset[str]:
+    """Month names and abbreviations as the analyzer indexes them."""
+    return frozenset(analyzer(" ".join(MONTHS)))
 
 
 def content_terms(query: Query, analyzer: Callable[[str], list[str]] = analyze) -> list[str]:
@@ -139,6 +148,8 @@ class _ScopeKey:
     dates: tuple[str, ...]
     latest_meeting: bool
     scopes: frozenset[str] | None
+    topic_month: str | None = None
+    """"YYYY-MM": only the rows whose item speaks of that month."""
 
 
 class _Meetings:
@@ -231,13 +242,27 @@ class Retriever:
                 return True
         return False
 
-    def _scope(self, query: Query, filters: Filters) -> tuple[np.ndarray | None, str | None]:
-        """Allowed chunk rows, or a refusal reason when the question's scope is empty."""
+    def _month_rows(self, year: int, month: int, allowed: np.ndarray | None) -> np.ndarray:
+        """Rows (of ``allowed``) whose item title or text speaks of this month ("november 2020",
+        "nov. 2020"). BM25 finds the candidates; their raw text is then checked."""
+        name = DANISH_MONTHS[month - 1]
+        forms = (f"{name} {year}", f"{name[:3]}. {year}", f"{name[:3]} {year}")
+        found = []
+        for row, _ in self.index.lexical_search(f"{name} {name[:3]} {year}", DATE_CHECK_CANDIDATES, allowed):
+            chunk = self.index.chunks[row]
+            text = " ".join(f"{chunk.title}\n{chunk.text}".lower().split())
+            if any(f in text for f in forms):
+                found.append(row)
+        return np.array(sorted(found), dtype=np.int64)
+
+    def _scope(self, query: Query, filters: Filters,
+               has_terms: bool = True) -> tuple[np.ndarray | None, str | None, str | None]:
+        """(allowed chunk rows, refusal reason when the question's scope is empty, note)."""
         clusters = list(query.clusters)
         if filters.cluster:
             clusters = [filters.cluster] if not clusters or filters.cluster in clusters else []
             if not clusters:
-                return None, "Spørgsmålet nævner en anden klynge end det valgte filter."
+                return None, "Spørgsmålet nævner en anden klynge end det valgte filter.", None
         absent = [c for c in clusters if c not in self._clusters] + list(query.unknown_clusters)
         present = [c for c in clusters if c in self._clusters]
         if absent and not present:
@@ -245,14 +270,29 @@ class Retriever:
             return None, (
                 f"Der er ingen referater fra {' og '.join(absent)} i samlingen "
                 f"(der er referater fra: {have})."
-            )
+            ), None
         date_from, date_to = filters.date_from, filters.date_to
         if query.has_period and not query.soft_period:
             date_from = max(filter(None, [date_from, query.date_from]), default=None)
             date_to = min(filter(None, [date_to, query.date_to]), default=None)
         scopes = None if filters.scopes is None else frozenset(filters.scopes)
         key = _ScopeKey(tuple(present), date_from, date_to, tuple(query.dates), query.latest_meeting, scopes)
-        return self._scoped_rows(key)
+        rows, refusal = self._scoped_rows(key)
+        one_month = bool(query.date_from and query.date_to and query.date_from[:7] == query.date_to[:7])
+        if refusal and has_terms and one_month and (date_from, date_to) != (filters.date_from, filters.date_to):
+            # No meeting in the month the question names ("blev netværksmødet holdt i november
+            # 2020?"), but items of other meetings may speak of that month: then it is when the
+            # topic happened, and those items (only they) are searched. Their labels carry the
+            # meeting dates.
+            key = _ScopeKey(tuple(present), filters.date_from, filters.date_to, tuple(query.dates),
+                            query.latest_meeting, scopes, topic_month=query.date_from[:7])  # type: ignore[index]
+            speaking, unspoken = self._scoped_rows(key)
+            if not unspoken:
+                year, month = int(key.topic_month[:4]), int(key.topic_month[5:])  # type: ignore[index]
+                month_name = f"{DANISH_MONTHS[month - 1]} {year}"
+                return speaking, None, (f"Der er ingen referater fra møder i {month_name}; "
+                                        f"disse punkter fra andre møder omtaler {month_name}:")
+        return rows, refusal, None
 
     def _scoped_rows(self, key: _ScopeKey) -> tuple[np.ndarray | None, str | None]:
         """``_allowed_rows(key)`` from a small LRU: the index never changes under a Retriever
@@ -262,6 +302,13 @@ class Retriever:
 
     def _allowed_rows(self, key: _ScopeKey) -> tuple[np.ndarray | None, str | None]:
         """Allowed chunk rows of a checked scope (None: all), or why the scope is empty."""
+        if key.topic_month:
+            base, refusal = self._scoped_rows(replace(key, topic_month=None))
+            if refusal:
+                return None, refusal
+            speaking = self._month_rows(int(key.topic_month[:4]), int(key.topic_month[5:]), base)
+            speaking.flags.writeable = False
+            return (speaking, None) if len(speaking) else (None, "Ingen punkter omtaler måneden.")
         meetings = self._meetings
         mask = meetings.select(list(key.clusters) or None, key.date_from, key.date_to)
         if not mask.any():
@@ -290,9 +337,10 @@ class Retriever:
         """Agenda items for ``query``, best first; see the module docstring for the contract."""
         filters = filters or Filters()
         top_k = top_k or self.settings.top_k
-        allowed, refusal = self._scope(query, filters)
         analyzer = self.index.lexical.analyzer
         terms = content_terms(query, analyzer)
+        topical = [t for t in terms if t not in _month_terms(analyzer)]  # "i november": a period, no topic
+        allowed, refusal, note = self._scope(query, filters, has_terms=bool(topical))
         weights = self.index.lexical.idf(terms)
         if not terms and query.intent == "decision":
             top_k = max(top_k, 12)  # "which decisions were made …": list the scoped meetings' items
@@ -308,7 +356,7 @@ class Retriever:
         if query.about_meeting:
             hits = self._with_front_matter(hits, top_k, allowed, query, terms, weights)
         return Retrieval(hits=tuple(hits[: max(top_k, 1)]), query_terms=tuple(terms), term_weights=weights,
-                         analyzer=analyzer, item_terms=self.item_terms)
+                         analyzer=analyzer, item_terms=self.item_terms, note=note)
 
     def _with_front_matter(self, hits: list[Hit], top_k: int, allowed: np.ndarray | None, query: Query,
                            terms: list[str], weights: dict[str, float]) -> list[Hit]:

@@ -91,12 +91,12 @@ def test_scope_cache_gives_the_uncached_rows_and_is_bounded(pipeline: Pipeline, 
     aliases = pipeline.settings.parse.cluster_aliases
     for text, filters in itertools.product(QUESTIONS, FILTERS):
         query = parse_query(text, aliases)
-        rows, refusal = retriever._scope(query, filters or Filters())
+        rows, refusal, _ = retriever._scope(query, filters or Filters())
         again = retriever._scope(query, filters or Filters())
         assert again[0] is rows and again[1] == refusal  # served from the cache
         assert rows is None or not rows.flags.writeable  # shared between requests: read-only
         fresh = Retriever(pipeline.index(), pipeline.embedder, pipeline.settings.retrieval)
-        want_rows, want_refusal = fresh._scope(query, filters or Filters())
+        want_rows, want_refusal, _ = fresh._scope(query, filters or Filters())
         assert refusal == want_refusal
         assert (rows is None) == (want_rows is None)
         if rows is not None and want_rows is not None:

@@ -338,9 +338,7 @@ def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str,
     idf.update({y: YEAR_WEIGHT for y in years})  # a year helps pick a sentence; it is no topic
     if query.intent == "decision" or len({s.meeting.id for s in selected}) > 1:
         selected = sorted(selected, key=lambda s: (s.meeting.date or "", s.order))
-    lines: list[str] = []
-    if note:
-        lines.append(note)
+    lines = [n for n in (retrieval.note, note) if n]
     blocks = _blocks_with_evidence(selected, query, terms, idf, retrieval)
     citations: list[Citation] = []
     for sel, body, quote in blocks:

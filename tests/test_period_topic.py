@@ -1,0 +1,29 @@
+"""A month the question names is the meetings' month, unless no meeting was held then and some
+item speaks of that month: then it is when the topic happened ("Blev netværksmødet holdt i
+november 2020?" asked of minutes from June 2020)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.pipeline import Pipeline
+from rag.types import HEADER
+
+
+def test_month_without_meetings_searches_the_items_that_speak_of_it(fake_settings):
+    answer = Pipeline(fake_settings).ask("Blev netværksmødet for Læring og Mestring holdt i november 2020?")
+    assert not answer.refused
+    assert answer.answer.startswith("Der er ingen referater fra møder i november 2020")
+    items = [(c.file, c.item) for c in answer.citations if c.item != HEADER]
+    assert items == [("004_32335bc7de2af119.txt", "4")]  # the only item that names "nov. 2020"
+    assert "udsættes til november 2021" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", [
+    "Hvad besluttede Randersklyngen om rygestop i november 2020?",  # no Randers item speaks of it
+    "Hvad blev besluttet i november 2020?",  # the month is the whole question: no topic to look for
+    "Hvad besluttede klyngerne om rygestop i marts 2021?",  # no item speaks of that month
+])
+def test_month_without_meetings_is_still_refused_otherwise(fake_settings, question):
+    answer = Pipeline(fake_settings).ask(question)
+    assert answer.refused and "i den periode" in answer.answer
