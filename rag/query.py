@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from rag.dates import MONTH_RE, MONTHS, NUMERIC_DATE, WORD_DATE, expand_year, safe_date
+from rag.dates import DANISH_MONTHS, MONTH_RE, MONTHS, NUMERIC_DATE, WORD_DATE, expand_year, safe_date
 
 Intent = Literal["decision", "who", "when", "amount", "where", "fact"]
 
@@ -252,12 +252,18 @@ _GENERIC_CAPS = {
     "referatet", "møde", "mødet", "punkt", "dagsorden", "sundhedsstyregruppen", "klyngestyregruppen",
     "styregruppen", "fokusgruppen", "fokusgruppe", "alliancen", "projekt", "projektet",
 }
+# "Regionshospitalet Randers", "Hospitalsenhed Midt": where an item's people work, which the
+# item seldom repeats; like "Region X", the place after such a word is context, not the topic.
+_SITE_WORDS = {
+    "region", "regionshospitalet", "regionshospital", "hospitalsenhed", "hospitalsenheden",
+    "universitetshospital", "hospital", "hospitalet", "sygehus", "sygehuset",
+}
 _CAP_WORD = re.compile(r"(?<![\w-])([A-ZÆØÅ][\wæøåÆØÅ]*(?:-[\wæøåÆØÅ]+)*)")
 
 
 def _entities(text: str, cluster_spans: list[tuple[int, int]]) -> list[str]:
-    """Capitalised words after the first word, minus clusters, months, generic nouns and the
-    word after "Region" (geography is context, not the topic)."""
+    """Capitalised words after the first word, minus clusters, months, generic nouns, hospital
+    words and the word after "Region" or a hospital word (geography is context, not the topic)."""
     out = []
     prev = ""
     first = True
@@ -272,8 +278,10 @@ def _entities(text: str, cluster_spans: list[tuple[int, int]]) -> list[str]:
         starts_sentence = first and not before or before.endswith((".", "?", "!", ":", "'", '"', "«"))
         first = False
         low = word.lower()
-        if (starts_sentence or low in _GENERIC_CAPS or low.rstrip(".") in MONTHS
-                or prev == "region" or "klynge" in low):
+        # "Jan Mainz" is a name; "jan. 2023", "Jan 2023" and "Januar" are months.
+        month = low in DANISH_MONTHS or (low in MONTHS and re.match(r"\.|\s*\d", text[m.end():]) is not None)
+        if (starts_sentence or low in _GENERIC_CAPS or low in _SITE_WORDS or month
+                or prev in _SITE_WORDS or "klynge" in low):
             prev = low
             continue
         prev = low

@@ -82,3 +82,14 @@ def test_latest_meeting_and_item_reference():
 def test_questions_about_the_meeting_itself(text, about):
     """Membership and attendance are answered by the meeting's front matter (header unit)."""
     assert parse_query(text, ALIASES).about_meeting is about
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Hvad sagde Jan Mainz om IPS?", ("Jan", "Mainz", "IPS")),
+    # where people work is context: the item says "Kirurgisk Center", not the hospital's name
+    ("Hvilke temamøder har Kirurgisk Center på Regionshospitalet Randers holdt?", ("Kirurgisk", "Center")),
+    ("Hvad har Hospitalsenhed Midt aftalt med Viborg Kommune?", ("Viborg",)),
+    ("Hvad mener Region Midtjylland om Tele-KOL?", ("Tele-KOL",)),
+])
+def test_names_an_answer_must_mention(text, names):
+    assert parse_query(text, ALIASES).entities == names
