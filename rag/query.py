@@ -21,6 +21,7 @@ Intent = Literal["decision", "who", "when", "amount", "where", "fact"]
 _WORD = re.compile(r"[\wæøåÆØÅ]+", re.UNICODE)
 
 # Ordered: the first matching pattern wins.
+_HOW_MUCH = re.compile(r"\bhvor (mange|meget|stor|store|høj|højt)\b", re.I)
 _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     ("who", re.compile(r"\bhvem\b|\bhvilke personer\b|\bmødeleder\b|\breferent\b", re.I)),
     ("amount", re.compile(
@@ -289,9 +290,16 @@ def _entities(text: str, cluster_spans: list[tuple[int, int]]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# "Hvordan er udgifterne fordelt?", "Hvorfor steg budgettet?": about costs, but the answer is
+# an arrangement or a reason, not a figure.
+_HOW_OR_WHY = re.compile(r"^\W*(?:hvordan|hvorfor)\b", re.I)
+
+
 def detect_intent(text: str) -> Intent:
     """The kind of answer asked for; 'fact' when nothing more specific matches."""
     for intent, pattern in _INTENTS:
+        if intent == "amount" and _HOW_OR_WHY.match(text) and not _HOW_MUCH.search(text):
+            continue
         if pattern.search(text):
             return intent
     return "fact"

@@ -62,6 +62,8 @@ def test_exact_dates_are_not_periods():
     ("Hvornår træder aftalen i kraft?", "when"),
     ("Hvad besluttede klyngen om IV?", "decision"),
     ("sundhedshus hobro borgerinddragelse", "fact"),
+    ("Hvordan er udgifterne til IV-behandling fordelt?", "fact"),  # an arrangement, not a figure
+    ("Hvorfor steg udgifterne, og hvor meget?", "amount"),
 ])
 def test_intent(text, intent):
     assert detect_intent(text) == intent
