@@ -253,11 +253,11 @@ _GENERIC_CAPS = {
     "referatet", "møde", "mødet", "punkt", "dagsorden", "sundhedsstyregruppen", "klyngestyregruppen",
     "styregruppen", "fokusgruppen", "fokusgruppe", "alliancen", "projekt", "projektet",
 }
-# "Regionshospitalet Randers", "Hospitalsenhed Midt": where an item's people work, which the
+# "Regionshospitalet Randers", "Hospitalsenhed Midt", "HE Midt", "RH Viborg": where an item's people work, which the
 # item seldom repeats; like "Region X", the place after such a word is context, not the topic.
 _SITE_WORDS = {
     "region", "regionshospitalet", "regionshospital", "hospitalsenhed", "hospitalsenheden",
-    "universitetshospital", "hospital", "hospitalet", "sygehus", "sygehuset",
+    "universitetshospital", "hospital", "hospitalet", "sygehus", "sygehuset", "he", "rh",
 }
 _CAP_WORD = re.compile(r"(?<![\w-])([A-ZÆØÅ][\wæøåÆØÅ]*(?:-[\wæøåÆØÅ]+)*)")
 

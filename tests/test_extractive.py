@@ -98,3 +98,18 @@ def test_an_item_without_the_asked_fact_leaves_its_budget_to_the_others():
     assert "punkt 2" not in answer
     # Alone, the item gets the one-item budget, not its share of two.
     assert sum(f"{year - 1900}.000 kr." in answer for year in range(2014, 2026)) >= 8
+
+
+def test_a_name_the_cluster_carries_need_not_be_repeated_in_the_item():
+    """'Akutafdelingen i Test' asked of Testklyngen's minutes: the item says only 'Akutafdelingen'."""
+    item = AgendaItem(number="4", title="Hospitalsvisitationen",
+                      text="Akutafdelingen modtager ca. 51.000 henvisninger pr. år.")
+    m = _meeting(item)
+    query = Query(text="Hvor mange henvisninger modtager Akutafdelingen i Test?", intent="amount",
+                  entities=("Akutafdelingen", "Test"))
+    retrieval = Retrieval(hits=(_hit(m, item),), query_terms=("henvisning", "akutafdeling"))
+    answer = answer_extractive(query, retrieval, {m.id: m}, min_coverage=0.2)
+    assert not answer.refused and "51.000" in answer.answer
+    other = Query(text="Hvor mange henvisninger modtager Akutafdelingen i Aarhus?", intent="amount",
+                  entities=("Akutafdelingen", "Aarhus"))
+    assert answer_extractive(other, retrieval, {m.id: m}, min_coverage=0.2).refused

@@ -21,3 +21,4 @@ def test_membership_question_retrieves_and_quotes_the_participant_list(fake_sett
 def test_other_questions_do_not_get_the_front_matter(fake_settings):
     hits = Pipeline(fake_settings).search("Hvad besluttede Midtklyngen om tele-KOL?").hits
     assert HEADER not in [h.chunk.item for h in hits]
+

@@ -91,6 +91,7 @@ def test_questions_about_the_meeting_itself(text, about):
     # where people work is context: the item says "Kirurgisk Center", not the hospital's name
     ("Hvilke temamøder har Kirurgisk Center på Regionshospitalet Randers holdt?", ("Kirurgisk", "Center")),
     ("Hvad har Hospitalsenhed Midt aftalt med Viborg Kommune?", ("Viborg",)),
+    ("Hvor mange henvisninger modtager Akutafdelingen på HE Midt?", ("Akutafdelingen",)),
     ("Hvad mener Region Midtjylland om Tele-KOL?", ("Tele-KOL",)),
 ])
 def test_names_an_answer_must_mention(text, names):
