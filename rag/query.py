@@ -54,6 +54,10 @@ _ABOUT_MEETING = re.compile(
     re.I,
 )
 _REGION = re.compile(r"\bregion\b", re.I)
+# When are the (next) meetings: the agenda's "Mødeplan 2023" / "Mødekalender" / "Næste møde" item.
+_MEETING_PLAN_Q = re.compile(
+    r"\bhvornår\b[^?]*\b(?:møder|mødedatoer|mødedage|mødeplan\w*|mødekalender\w*|næste møde)\b|"
+    r"\b(?:mødeplan\w*|mødekalender\w*|mødedatoer)\b", re.I)
 _ITEM_REF = re.compile(r"\b(?:punkt|pkt\.?|dagsordenspunkt)\s*(\d{1,2})\b", re.I)
 # A cluster-like word the alias table does not know: "Aarhusklyngen", "Horsens-klyngen".
 _CLUSTER_WORD = re.compile(r"\b([A-ZÆØÅa-zæøå]{3,})[- ]?klyngens?\b")
@@ -77,6 +81,8 @@ class Query:
     prefer_recent: bool = False
     item_number: str | None = None
     about_meeting: bool = False
+    meeting_plan: bool = False
+    """Asks when meetings are held ("hvornår holder klyngen møder i 2023?"): a meeting plan item answers."""
     entities: tuple[str, ...] = ()
     """Proper names in the question ("Lemvig", "Ervin"): a cited item must mention them."""
     terms_removed: tuple[str, ...] = field(default=())
@@ -328,6 +334,7 @@ def parse_query(text: str, aliases: dict[str, list[str]]) -> Query:
         prefer_recent=bool(_RECENT.search(text)),
         item_number=item.group(1) if item else None,
         about_meeting=bool(_ABOUT_MEETING.search(text)),
+        meeting_plan=bool(_MEETING_PLAN_Q.search(text)),
         entities=tuple(_entities(text, [(a, b) for a, b in spans])),
         terms_removed=removed,
     )

@@ -100,6 +100,7 @@ def content_terms(query: Query, analyzer: Callable[[str], list[str]] = analyze) 
     return list(dict.fromkeys(terms))
 
 
+_PLAN_TITLE = re.compile(r"mødeplan|mødekalender|mødedatoer|mødeoversigt|næste møde|kommende møder", re.I)
 FRONT_MATTER_MEETINGS = 2  # meetings whose header unit a question about "the meeting" brings along
 _ATTENDANCE_TITLE = re.compile(r"^\s*(møde)?deltagere|^\s*til stede|^\s*fremmødte|^\s*afbud", re.I)
 
@@ -433,6 +434,8 @@ class Retriever:
         """IDF-weighted share of the question's content terms that the whole item contains."""
         if query.about_meeting and is_attendance(chunk):
             return 1.0  # the meeting's own front matter answers questions about the meeting
+        if query.meeting_plan and _PLAN_TITLE.search(chunk.title):
+            return 1.0  # "hvornår holder klyngen møder?": the meeting plan, whatever its words
         if not terms:
             return 0.0
         have, ordered = self._item_terms(chunk.meeting_id, chunk.item)
@@ -452,6 +455,8 @@ class Retriever:
         if query.item_number and chunk.item == query.item_number:
             boost += 0.1
         if query.about_meeting and is_attendance(chunk):
+            boost += 0.3
+        if query.meeting_plan and _PLAN_TITLE.search(chunk.title):
             boost += 0.3
         return boost
 

@@ -22,3 +22,11 @@ def test_other_questions_do_not_get_the_front_matter(fake_settings):
     hits = Pipeline(fake_settings).search("Hvad besluttede Midtklyngen om tele-KOL?").hits
     assert HEADER not in [h.chunk.item for h in hits]
 
+
+
+def test_when_meetings_are_held_is_answered_by_the_meeting_plan(fake_settings):
+    """'Hvornår holder klyngen møder?' shares no topic word with the 'Mødeplan 2023' item."""
+    answer = Pipeline(fake_settings).ask("Hvornår holder Randersklyngens klyngestyregruppe møder i 2023?")
+    first = answer.citations[0]
+    assert (first.file, first.item) == ("003_c6781893e29dcfac.txt", "12")
+    assert "29. marts" in first.quote and "24. november" in first.quote

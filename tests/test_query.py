@@ -96,3 +96,14 @@ def test_questions_about_the_meeting_itself(text, about):
 ])
 def test_names_an_answer_must_mention(text, names):
     assert parse_query(text, ALIASES).entities == names
+
+
+@pytest.mark.parametrize("text, plan", [
+    ("Hvornår holder Randersklyngen møder i 2023?", True),
+    ("Hvornår er næste møde i klyngestyregruppen?", True),
+    ("mødeplan 2024 vestklyngen", True),
+    ("Hvornår blev mødet holdt?", False),
+    ("Hvornår træder aftalen i kraft?", False),
+])
+def test_questions_about_the_meeting_plan(text, plan):
+    assert parse_query(text, ALIASES).meeting_plan is plan
