@@ -127,7 +127,8 @@ class Pipeline:
         """What decides "unchanged": the file's bytes and everything that turns them into chunks."""
         if self._fingerprint is None:
             h = hashlib.sha256()
-            for path in sorted(Path(__file__).parent.glob("parse/*.py")) + [Path(__file__).parent / "chunk.py"]:
+            here = Path(__file__).parent
+            for path in sorted(here.glob("ingest/*.py")) + sorted(here.glob("parse/*.py")) + [here / "chunk.py"]:
                 h.update(path.read_bytes())
             h.update(self.settings.parse.model_dump_json().encode())
             h.update(f"{self.settings.index.chunk_words}:{self.settings.index.chunk_overlap_words}".encode())

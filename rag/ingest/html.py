@@ -27,7 +27,8 @@ _DROP_TAGS = frozenset({
     "iframe", "svg", "canvas", "object", "embed", "dialog", "menu", "head", "title", "meta", "link",
 })  # fmt: skip
 _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog"})
-_JUNK_WORDS = ("cookie", "consent", "banner", "menu", "breadcrumb", "skip")
+# Matched in id/class: a CMS's page footer is often <div class="site-footer">, not <footer>.
+_JUNK_WORDS = ("cookie", "consent", "banner", "menu", "breadcrumb", "skip", "footer")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({
     "p", "div", "section", "article", "main", "aside", "header", "footer", "address", "blockquote",

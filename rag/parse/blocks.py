@@ -61,20 +61,44 @@ _ORG_ONLY = re.compile(
 )
 
 
+# "Jakob Mørk, direktør ..." / "Mona Friis (sygeplejerske, ...)": an entry opening with a name.
+_NAME_FIRST = re.compile(r"^(?:[A-ZÆØÅ][\wæøåéü\-]+\s+){1,3}[A-ZÆØÅ][\wæøåéü\-]+\s*[,(]")
 # "Mette Bærentsen er mødeleder." - a sentence about a participant, not an entry.
 _SENTENCE = re.compile(r"\s(?:er|var|blev|har|deltager|deltog)\s.*\.$")
+
+
+def _is_long_entry(s: str) -> bool:
+    """A name, then short comma/parenthesis-separated parts (job title, organisation)."""
+    return bool(_NAME_FIRST.match(s)) and all(len(part.split()) <= 6 for part in re.split(r"[,()]", s))
 
 
 def is_prose(s: str) -> bool:
     """A sentence of running text rather than a name/role/organisation entry."""
     words = s.split()
-    if P.BULLET_LINE.match(s) and len(words) >= 9:
+    # "- Jakob Mørk, direktør for Social og Sundhed, Norddjurs Kommune" is a long entry, not prose.
+    if P.BULLET_LINE.match(s) and len(words) >= 9 and not _is_long_entry(P.BULLET_LINE.sub("", s)):
         return True
     if len(words) > 18 or len(s) > 160:
         return True
     if s.rstrip().endswith((".", "!", "?")) and len(words) >= 7 and not s.rstrip(" .").endswith(")"):
         return True
     return bool(_PROSE_START.match(s) and len(words) >= 5)
+
+
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}\.?\s+[A-ZÆØÅ]")
+
+
+def _opens_item(lines: list[Line], j: int) -> bool:
+    """'1 Velkomst' right above 'Beslutning'/'Indstilling': an item heading, whatever its shape.
+
+    PDFs print the number in a box beside the title, so the heading has no
+    punctuation ("1 Velkomst og godkendelse af dagsorden") and looks like a list
+    entry; the section heading under it tells it apart.
+    """
+    if not _NUMBERED_TITLE.match(lines[j].text):
+        return False
+    nxt = next((ln.text for ln in lines[j + 1 : j + 4] if ln.text), "")
+    return bool(nxt) and P.match_section_heading(nxt) is not None
 
 
 def pending_value(block: Block, label: str) -> bool:
@@ -122,7 +146,13 @@ def find_blocks(lines: list[Line], is_heading: Callable[[str], bool]) -> list[Bl
                 block.end = j + 1
                 j += 1
                 continue
-            if is_heading(s) or P.match_section_heading(s) or _DOC_PART.match(s) or _BARE_NUMBER.match(s):
+            if (
+                is_heading(s)
+                or P.match_section_heading(s)
+                or _DOC_PART.match(s)
+                or _BARE_NUMBER.match(s)
+                or _opens_item(lines, j)
+            ):
                 break
             values = block.fields[current]
             if P.is_participant_label(current):
@@ -142,8 +172,21 @@ def find_blocks(lines: list[Line], is_heading: Callable[[str], bool]) -> list[Bl
     return blocks
 
 
+_COLUMN_NAMES = frozenset(
+    {"navn", "funktion", "titel", "stilling", "rolle", "organisation", "repræsenterer", "afdeling", "enhed",
+     "deltager", "deltagere", "e-mail", "mail", "fremmøde", "til stede", "afbud", "bemærkning"}
+)
+
+
+def is_column_header(s: str) -> bool:
+    """'Navn<TAB>Funktion<TAB>Organisation' - the header row of a participant table."""
+    cells = [c.strip().lower().rstrip(":") for c in s.split("\t") if c.strip()]
+    return len(cells) >= 2 and all(c in _COLUMN_NAMES for c in cells)
+
+
 def clean_entry(s: str) -> str:
-    """A participant entry without bullets and e-mail addresses."""
+    """A participant entry without bullets and e-mail addresses; table cells joined with commas."""
+    s = re.sub(r"\s*\t+\s*", ", ", s.strip("\t "))
     s = P.BULLET_LINE.sub("", s)
     s = _EMAIL.sub("", s)
     s = re.sub(r"\s*,\s*(?=\()", " ", s)
@@ -159,11 +202,36 @@ def is_org_heading(s: str) -> bool:
     return "," not in s and bool(_ORG_ONLY.match(s))
 
 
+def _join_wrapped(entries: list[str]) -> list[str]:
+    """Rejoin one entry wrapped over lines: an open parenthesis or a trailing comma continues it."""
+    out: list[str] = []
+    for e in entries:
+        prev = out[-1] if out else ""
+        cont = prev.count("(") > prev.count(")") or prev.rstrip().endswith(",") or e.lstrip().startswith("(")
+        if prev and cont:
+            out[-1] = f"{prev.rstrip()} {e.strip()}"
+        else:
+            out.append(e)
+    return out
+
+
+def _split_entry(entry: str) -> list[str]:
+    """';' separates entries; so does ',' right after a parenthesis when it names several people."""
+    parts = entry.split(";")
+    if entry.count(")") >= 2:
+        parts = [x for p in parts for x in re.split(r"(?<=\))\s*,\s*|(?<=\))\s+og\s+", p)]
+    return parts
+
+
 def participants_from_entries(entries: list[str], role: str | None = None) -> list[str]:
     """Names/roles from entry lines, skipping organisation headings and prose."""
     out: list[str] = []
-    # "Anne Hansen, Horsens Kommune; Bo Jensen, Regionshospitalet Horsens" holds two entries.
-    for raw in (part for entry in entries for part in entry.split(";")):
+    # "Anne Hansen, Horsens Kommune; Bo Jensen, Regionshospitalet Horsens" holds two entries,
+    # and so does "Anne Hansen (Horsens Kommune), Bo Jensen (Regionshospitalet Horsens)".
+    parts = [p for entry in _join_wrapped(entries) for p in _split_entry(entry)]
+    for raw in parts:
+        if is_column_header(raw):
+            continue
         e = clean_entry(raw)
         if not e or is_org_heading(e) or is_prose(e) or not re.search(r"[A-ZÆØÅ]", e):
             continue
@@ -186,6 +254,13 @@ _ROLE_LABELS = {
 _ABSENT_LABELS = ("afbud", "fraværende", "fravær")
 
 
+def _role_names(v: str) -> list[str]:
+    """'Lars Harder og Thomas Balle Kristensen' -> two names; 'Anne Mohr, specialkonsulent' -> one."""
+    if re.search(r",\s*[a-zæøå]", v):
+        return [v]  # a name followed by a job title / organisation
+    return re.split(r"\s+og\s+|,\s*", v)
+
+
 def block_participants(block: Block) -> list[str]:
     """Participants named in a block, with the role or absence noted where the label gives it."""
     out: list[str] = []
@@ -197,7 +272,7 @@ def block_participants(block: Block) -> list[str]:
             role = "afbud"
         if role in ("mødeleder", "referent") and values:
             # "Mødeledere: Lars Harder og Thomas Balle Kristensen"
-            names = [x for v in values for x in re.split(r"\s+og\s+|,\s*", clean_entry(v)) if x]
+            names = [x for v in values for x in _role_names(clean_entry(v)) if x]
             out.extend(f"{x} ({role})" for x in names)
             continue
         out.extend(participants_from_entries(values, role if role == "afbud" else None))

@@ -22,6 +22,8 @@ _PUNKT = re.compile(
     r"\s*(?:[:.)\-\u2013]\s*)?(?P<t>.*)$",
     re.IGNORECASE,
 )
+# "Sag nr. 4: Title" - the item's number, never a case number ("Sagsnr.: 21/12345" has no title).
+_SAG = re.compile(r"^sag\s+nr\.?\s*(?P<n>\d{1,2})\s*[:.)\-\u2013]\s*(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$", re.IGNORECASE)
 _MD = re.compile(r"^#{1,6}\s*(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\s*[.):]?\s+(?P<t>.+)$", re.IGNORECASE)
 _TAB = re.compile(r"^(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\.?\s*\t\s*(?P<t>.+)$", re.IGNORECASE)
 _NUM = re.compile(r"^(?P<n>\d{1,2})\s?[.)]\s*(?P<t>\S.*)$")
@@ -83,7 +85,7 @@ def _match(s: str) -> tuple[str, int, str] | None:
     """(kind, number, title text) when ``s`` has the shape of an item heading."""
     if _SUBNUMBER.match(s):
         return None
-    for kind, rx in (("ad", _AD), ("punkt", _PUNKT), ("md", _MD)):
+    for kind, rx in (("ad", _AD), ("punkt", _PUNKT), ("punkt", _SAG), ("md", _MD)):
         m = rx.match(s)
         if m and (kind != "punkt" or s[:1].isupper() or s[:1] == "#"):
             return kind, int(m.group("n")), m.group("t")

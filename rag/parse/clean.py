@@ -69,9 +69,16 @@ def _split_pages(text: str) -> tuple[list[Line], bool]:
     return out, has_ff
 
 
+_ARTEFACT_RUN = re.compile(
+    r"^(?:(?:" + "|".join(re.escape(w) for w in sorted(P.WEB_ARTEFACTS, key=len, reverse=True)) + r")"
+    r"(?:\s*[|·•/]\s*|\s+|$))+$"
+)
+
+
 def _is_artefact(s: str) -> bool:
     low = s.lower().strip(" .:")
-    if low in P.WEB_ARTEFACTS:
+    # "Udskriv Hent som PDF": several links of web chrome on one line.
+    if low in P.WEB_ARTEFACTS or _ARTEFACT_RUN.match(low):
         return True
     return any(rx.match(s) for rx in P.ARTEFACT_RES)
 
@@ -85,6 +92,9 @@ def _page_mark(s: str) -> tuple[int, int | None] | None:
     # A running footer "Referat 12.05.2021   Side 3 af 6" is a page mark as a whole.
     if m and len(s) <= 110:
         return int(m.group("n")), int(m.group("m"))
+    m = P.PAGE_MARK_GLUED.search(s)
+    if m and len(s) <= 110:
+        return int(m.group("n") or m.group("n2")), int(m.group("m") or m.group("m2"))
     return None
 
 

@@ -30,7 +30,7 @@ _TIME = re.compile(r"\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.,/-])((?:19|20)\d{2})(?![\d])")
 _OTHER_MEETING = re.compile(
     r"\b(?:næste|seneste|sidste|forrige|kommende|politisk\w*|frist\w*|senest|godkendt\w*|udsendt|pr\.|"
-    r"siden|indtil|inden|deadline|udskrevet|revideret|opdateret|besluttede|tiltræder)\b",
+    r"siden|indtil|inden|deadline|udskrevet|revideret|opdateret|besluttede|tiltræder|sendt)\b",
     re.IGNORECASE,
 )
 _MEETING_CONTEXT = re.compile(

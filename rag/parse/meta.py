@@ -44,8 +44,12 @@ _DATEISH = re.compile(
 )
 
 
+_MAIL_ENVELOPE = re.compile(r"^(?:fra|from|sendt|sent|til|to|cc|bcc|vedhæftet|attachments?)\s*:", re.IGNORECASE)
+_LETTERHEAD_ORGS = re.compile(
+    r"^(?=[^a-zæøå]*$)(?=.*(?:KOMMUNE|HOSPITAL|REGION|PSYKIATRI))(?=.*\s[·|/•]\s).{10,}$"
+)
 _GENERIC_TITLE = re.compile(
-    r"^(?:referat|dagsorden|mødereferat|beslutningsprotokol|protokol)(?:\s+(?:af|fra|for)\s+møde(?:t)?)?$",
+    r"^(?:referat|dagsorden|mødereferat|beslutningsreferat|beslutningsprotokol|protokol)(?:\s+(?:af|fra|for)\s+møde(?:t)?)?$",
     re.IGNORECASE,
 )
 
@@ -59,6 +63,8 @@ def read_title(front: list[str]) -> tuple[str | None, list[str]]:
     parts: list[str] = []
     for s in front:
         s = s.strip().lstrip("#").strip()
+        if not parts and (_MAIL_ENVELOPE.match(s) or _LETTERHEAD_ORGS.match(s)):
+            continue  # "Fra: ... / Sendt: ..." of a forwarded e-mail; "REGION X · Y KOMMUNE"
         if not s:
             if parts and not _GENERIC_TITLE.match(" ".join(parts)):
                 break
@@ -110,7 +116,14 @@ def body_from_title(title: str) -> str | None:
         name = _name_after(title[m.end() :])
         if name:
             return f"{word} {name}"
+    # "Temagruppe for psykiatri og misbrug Referat 28.11.2023": the name runs in lower case.
+    named = _LOWER_NAME.match(title[m.end() :]) if _NAMED_GROUPS.search(word) and not m.group("def") else None
+    if named:
+        return f"{word} {named.group(1)}"
     return _definite(word)
+
+
+_LOWER_NAME = re.compile(r"\s+((?:for|om)(?:\s+(?!den\b|d\.|kl\.)[a-zæøå][\wæøå\-]*){1,5})")
 
 
 def _name_after(text: str) -> str:
@@ -184,6 +197,20 @@ def place_from_fields(fields: dict[str, list[str]]) -> str | None:
             for part in tail[1:]:
                 if _PLACE_WORDS.search(part) and not _DATEISH.search(part):
                     return _tidy_place(", ".join(tail[tail.index(part) :]))
+    return None
+
+
+_WHEN = re.compile(rf"\b(?:{P.WEEKDAY_RE})\b|\bkl\.?\s*\d", re.IGNORECASE)
+
+
+def place_after_time(front: list[str]) -> str | None:
+    """'Tirsdag d. 3/10-2023 kl. 13-15' then 'Mødelokale 2, Regionshuset Viborg' (no labels)."""
+    texts = [s.strip() for s in front if s.strip()]
+    for a, b in zip(texts, texts[1:], strict=False):
+        if not (_DATEISH.search(a) and _WHEN.search(a)) or P.match_label(a):
+            continue
+        if len(b) <= 100 and _PLACE_WORDS.search(b) and not _DATEISH.search(b) and not P.match_label(b):
+            return _tidy_place(b)
     return None
 
 

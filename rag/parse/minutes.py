@@ -193,8 +193,12 @@ def parse_minutes(text: str, source: str, settings: ParseSettings | None = None)
     cres = detect_cluster(regions, settings.cluster_aliases, settings.cluster_places)
     warnings.extend(cres.warnings)
 
-    body = _body(title, fields, header_text, agenda, warnings)
-    place = meta.place_from_fields(fields) or meta.place_from_title([title or "", *title_lines])
+    body = _body(title, fields, header_text, agenda, warnings, _front_lines(lay))
+    place = (
+        meta.place_from_fields(fields)
+        or meta.place_from_title([title or "", *title_lines])
+        or meta.place_after_time(front)
+    )
     if not agenda:
         warnings.append("no agenda items found; all text is in the header")
     logger.debug("parsed %s: %d items, cluster=%s, date=%s", file, len(agenda), cres.cluster, date)
@@ -221,11 +225,17 @@ def _body(
     header_text: str,
     agenda: list[AgendaItem],
     warnings: list[str],
+    front: list[str] | None = None,
 ) -> str | None:
-    """The group that met: from the title, an "Emne:" field, "mødet i X", else the text."""
+    """The group that met: from the title, an "Emne:" field, a line of the front matter
+    ("Klyngestyregruppen i Midtklyngen" under a letterhead), "mødet i X", else the text."""
     found = (meta.body_from_title(title) if title else None) or meta.body_from_fields(fields)
     if found:
         return found
+    for s in front or []:
+        found = meta.body_from_title(s)
+        if found:
+            return found
     m = _MEETING_OF.search(header_text)
     if m and meta.body_from_title(m.group(1)):
         return meta.body_from_title(m.group(1))
@@ -235,6 +245,12 @@ def _body(
     if found:
         warnings.append(f"meeting body inferred from the text ({found})")
     return found
+
+
+def _front_lines(lay: _Layout) -> list[str]:
+    """Short lines before the first metadata block and the first item (title area)."""
+    stop = min([b.start for b in lay.header_blocks] + [lay.first])
+    return [ln.text for ln in lay.lines[:stop] if ln.text and len(ln.text) <= 100][:8]
 
 
 def _date_lines(

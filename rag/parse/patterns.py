@@ -93,6 +93,11 @@ _ANY_SECTION = re.compile(
 )
 
 
+def _is_sentence(s: str) -> bool:
+    """'Mindreforbruget overføres til 2024.' - running text, not a title or a date."""
+    return len(s.split()) >= 3 and s.rstrip().endswith((".", "!", "?")) and s[:1].isupper()
+
+
 @lru_cache(maxsize=16384)
 def match_section_heading(line: str) -> tuple[str, str, str] | None:
     """(name, heading, inline text) when ``line`` opens an item section, else None.
@@ -117,6 +122,13 @@ def match_section_heading(line: str) -> tuple[str, str, str] | None:
         if s[0].islower() and sep != ":":
             # "… projektets volumen og\nøkonomi." is prose wrapped onto a new line, not a heading.
             return None
+        if qual and sep != ":" and qual.lstrip()[:1] in "-\u2013":
+            # "Beslutning – Mindreforbruget på 315.000 kr. overføres til 2024." carries the
+            # section's text; "Referat – Klyngestyregruppen 12.05.2021" is a running header.
+            tail = s[m.start("q") :].strip()[1:].strip()
+            if head.lower() != "referat" and _is_sentence(tail):
+                return name, head, tail
+            continue
         if qual:
             # A qualified heading must be short and not a sentence.
             if sep not in (":", None) or len(s) > 90 or s.endswith("."):
@@ -138,10 +150,11 @@ def match_section_heading(line: str) -> tuple[str, str, str] | None:
         if sep == ",":
             continue
         if sep in "-\u2013":
-            # "Referat – Klyngestyregruppen 12.05.2021" is a running header, not a section.
-            if rest:
+            # "Referat – Klyngestyregruppen 12.05.2021" is a running header, not a section;
+            # "Beslutning – Mindreforbruget overføres til 2024." carries the section's text.
+            if rest and (head.lower() == "referat" or not _is_sentence(rest)):
                 continue
-            return name, head, ""
+            return name, head, rest
         return name, head, rest
     return None
 
@@ -151,18 +164,19 @@ PARTICIPANT_LABELS = (
     r"i\s+mødet\s+deltog|mødedeltagere|deltagere|deltagerliste|deltog|til\s+stede|tilstede|"
     r"tilstedeværende|fremmødte|afbud(?:\s+fra)?|fraværende|fravær|gæster|gæst|inviterede|"
     r"øvrige\s+deltagere|mødeledere|mødeleder|referenter|referent|sekretær|sekretariat|"
-    r"ordstyrer|formand|forperson"
+    r"ordstyrer|formand|forperson|medlemmer"
 )
 TIME_LABELS = (
     r"mødedato|dato\s+for\s+mødet|dato\s+for\s+møde|mødetidspunkt|dato\s+og\s+tid(?:spunkt)?|"
-    r"tid\s+og\s+sted|tidspunkt|tid"
+    r"tid\s+og\s+sted|tidspunkt|mødetid|tid"
 )
 PLACE_LABELS = r"mødested|sted|lokation|lokale|mødelokale|adresse"
 OTHER_LABELS = r"emne|forplejning|mødeforum|udvalg|møde|mødetype|dagsorden|dato|start|slut"
 
 LABEL_LINE = re.compile(
     rf"^\s*(?:[•*\-\u2013]\s*)?(?P<label>{PARTICIPANT_LABELS}|{TIME_LABELS}|{PLACE_LABELS}|{OTHER_LABELS})"
-    r"\s*:\s*(?P<value>.*)$",
+    # "Mødested<TAB>Regionshospitalet Horsens": a two-column metadata table row (DOCX, HTML).
+    r"(?:\s*:\s*|[ ]*\t\s*)(?P<value>.*)$",
     re.IGNORECASE,
 )
 # "I mødet deltog", "Gæster som deltager i punkterne 1-3": participant labels without a colon.
@@ -173,7 +187,7 @@ PARTICIPANT_LABEL_RE = re.compile(rf"^(?:{PARTICIPANT_LABELS})$", re.IGNORECASE)
 TIME_LABEL_RE = re.compile(rf"^(?:{TIME_LABELS})$", re.IGNORECASE)
 
 
-_BARE_LABELS = frozenset({"deltagere", "mødedeltagere", "afbud", "fraværende", "gæster"})
+_BARE_LABELS = frozenset({"deltagere", "mødedeltagere", "afbud", "fraværende", "gæster", "medlemmer"})
 
 
 def match_label(line: str) -> tuple[str, str] | None:
@@ -250,6 +264,11 @@ PAGE_MARK = re.compile(
 )
 PAGE_MARK_SUFFIX = re.compile(
     r"\s(?:side|page)\s*(?P<n>\d{1,3})\s*(?:af|of|/)\s*(?P<m>\d{1,3})$", re.IGNORECASE
+)
+# PDF text extraction glues margin boxes together: "Side 1 af 3Sundhedssamarbejdet i X".
+PAGE_MARK_GLUED = re.compile(
+    r"^(?:[Ss]ide|[Pp]age)\s*(?P<n>\d{1,3})\s*(?:af|of|/)\s*(?P<m>\d{1,3})(?=[A-ZÆØÅ])|"
+    r"(?<=[a-zæøå.])(?:Side|Page)\s*(?P<n2>\d{1,3})\s*(?:af|of|/)\s*(?P<m2>\d{1,3})$"
 )
 DASH_PAGE = re.compile(r"^[-\u2013]\s*(?P<n>\d{1,3})\s*[-\u2013]$")
 LONE_NUMBER = re.compile(r"^\d{1,3}$")
