@@ -99,7 +99,8 @@ class Pipeline:
             with self._lock:
                 if self._index is None or build != self._build_id:
                     index = Index.load(self.index_dir, self.embedder)
-                    self._retriever = Retriever(index, self.embedder, self.settings.retrieval)
+                    self._retriever = Retriever(index, self.embedder, self.settings.retrieval,
+                                                self.settings.parse.cluster_aliases)
                     self._index, self._build_id = index, index.build_id
                     logger.info("loaded index build %s (%d chunks)", index.build_id, len(index.chunks))
         assert self._index is not None
@@ -239,15 +240,15 @@ class Pipeline:
     def search(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Retrieval:
         """Retrieval only: relevant agenda items, best first."""
         q = self.check_question(question)
-        query = parse_query(q, self.settings.parse.cluster_aliases)
-        return self.retriever().retrieve(query, filters, top_k)
+        retriever = self.retriever()
+        return retriever.retrieve(parse_query(q, retriever.aliases), filters, top_k)
 
     def _extractive(self, question: str, filters: Filters | None, top_k: int | None) -> tuple[Answer, float]:
         """The extractive answer (retrieval included) and the retrieval time in ms."""
         t0 = time.perf_counter()
         q = self.check_question(question)
-        query = parse_query(q, self.settings.parse.cluster_aliases)
         retriever = self.retriever()
+        query = parse_query(q, retriever.aliases)
         retrieval = retriever.retrieve(query, filters, top_k)
         t1 = time.perf_counter()
         answer = answer_extractive(query, retrieval, retriever.index.meetings,
@@ -319,7 +320,7 @@ class Pipeline:
         """
         retriever = self.retriever()
         wide = retriever.retrieve(replace(query, clusters=()), filters, top_k)
-        aliases = self.settings.parse.cluster_aliases
+        aliases = retriever.aliases
         meetings = retriever.index.meetings
         keep = []
         for h in wide.hits:

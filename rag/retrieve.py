@@ -12,7 +12,7 @@ import bisect
 import functools
 import logging
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
@@ -23,6 +23,7 @@ from rag.cache import LRU
 from rag.dates import DANISH_MONTHS, MONTHS, date_forms
 from rag.index import Index, item_text
 from rag.lexical import analyze
+from rag.parse.cluster import implicit_aliases
 from rag.query import Query
 from rag.settings import RetrievalSettings
 from rag.types import HEADER, Chunk, Embedder, Hit
@@ -204,7 +205,8 @@ class _Meetings:
 class Retriever:
     """Hybrid retriever over a loaded ``Index``."""
 
-    def __init__(self, index: Index, embedder: Embedder, settings: RetrievalSettings) -> None:
+    def __init__(self, index: Index, embedder: Embedder, settings: RetrievalSettings,
+                 aliases: Mapping[str, list[str]] | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.settings = settings
@@ -215,6 +217,11 @@ class Retriever:
             table.setdefault(mid, (cluster, day))
         self._meetings = _Meetings(table)
         self._clusters = sorted({c for c, _ in table.values() if c})
+        # Names a question may use for a cluster: the configured aliases, plus the index's own
+        # clusters the table does not know ("Klynge Nord" ~ "Nordklyngen"), read from their minutes.
+        self.aliases: dict[str, list[str]] = dict(aliases or {})
+        for c in self._clusters:
+            self.aliases.setdefault(c, implicit_aliases(c))
         self._terms_cache: LRU[tuple[str, str], tuple[frozenset[str], tuple[str, ...]]] = LRU(TERMS_CACHE_SIZE)
         self._scopes: LRU[_ScopeKey, tuple[np.ndarray | None, str | None]] = LRU(SCOPE_CACHE_SIZE)
         # Recent query vectors: a question asked again (a suggested question, a retry, the

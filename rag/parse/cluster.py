@@ -5,7 +5,10 @@ are strong evidence; hospitals and municipalities of a cluster are weak
 evidence. Hits in the title and header (where the meeting and its
 participants are named) weigh more than hits in item text, so a cluster
 mentioned in passing ("som i Vestklyngen") does not win over the one that
-holds the meeting. No evidence means no cluster and a warning, never a guess.
+holds the meeting. A cluster the alias table does not know is still taken
+when the title or header names it outright ("Referat, Lillebæltklyngen",
+"Klyngestyregruppe Nord"). No evidence means no cluster and a warning, never
+a guess.
 """
 
 from __future__ import annotations
@@ -136,13 +139,41 @@ def _has_alias_evidence(regions: dict[str, str], names: list[str]) -> bool:
     return any(count_name(n, t, t.lower()) for t in regions.values() if t for n in names)
 
 
+# "Lillebæltklyngen", "Lillebælt-klyngen"; "Klynge Nord", "Sundhedsklynge Lillebælt",
+# "Klyngestyregruppe Nord", "Klyngestyregruppen for Klynge Nord". Capitalised names only.
+_NAMED_COMPOUND = re.compile(r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]{2,})[ \-]?klyngens?(?![\wæøåÆØÅ])")
+_NAMED_AFTER = re.compile(
+    r"(?<![\wæøåÆØÅ])(?:[Ss]undheds)?[Kk]lynge(?:n|styregruppen?)?[ \t]+([A-ZÆØÅ][a-zæøå]{2,})(?![\wæøåÆØÅ]|\s*:)")
+_NOT_A_NAME = {
+    "sundheds", "den", "denne", "hele", "vores", "jeres", "hver", "samme", "anden", "politisk", "politiske",
+    "alle", "møde", "mødet", "referat", "referatet", "dagsorden", "for", "og", "de", "det", "ny", "nye",
+    "fælles", "klynge", "styregruppe", "styregruppen", "sekretariat", "sekretariatet", "formandskab",
+}
+
+
+def named_cluster(regions: dict[str, str]) -> str | None:
+    """A cluster the title (else the header) names outright, whether or not the table knows it."""
+    for region in ("title", "header"):
+        text = regions.get(region) or ""
+        for rx, fmt in ((_NAMED_COMPOUND, "{}klyngen"), (_NAMED_AFTER, "Klynge {}")):
+            for m in rx.finditer(text):
+                if m.group(1).lower() not in _NOT_A_NAME:
+                    return fmt.format(m.group(1))
+    return None
+
+
 def detect_cluster(
     regions: dict[str, str],
     aliases: dict[str, list[str]],
     places: dict[str, list[str]],
 ) -> ClusterResult:
-    """The best-supported cluster, or None with a warning when the text names none."""
+    """The best-supported cluster, else one the title or header names outright, else None
+    with a warning."""
     scores = score_clusters(regions, aliases, places)
+    if not scores or max(scores.values()) < MIN_SCORE:
+        named = named_cluster(regions)
+        if named:
+            return ClusterResult(named, scores, (f"cluster {named} is not in the alias table; named in the text",))
     if not scores:
         return ClusterResult(None, {}, ("no cluster evidence in the text; cluster left empty",))
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
