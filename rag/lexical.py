@@ -207,6 +207,46 @@ class Analyzer:
         return terms
 
 
+_ASCII_DANISH = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
+_RESPELL_WORD = re.compile(r"[^\W\d_]*(?:aa|ae|oe)[^\W\d_]*", re.IGNORECASE)
+
+
+def respell(text: str, vocab: Mapping[str, int]) -> str:
+    """Danish letters typed without a Danish keyboard ("aeldre", "moede", "paa"), restored where
+    the minutes' vocabulary knows the restored word and not the typed one. Words the minutes
+    use as typed ("Aarhus", "Michael") are left alone."""
+    if not vocab:
+        return text
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if low in vocab:
+            return word
+        for cand in _spellings(low):
+            if cand in vocab:
+                return cand[0].upper() + cand[1:] if word[0].isupper() else cand
+        return word
+
+    return _RESPELL_WORD.sub(fix, text)
+
+
+def _spellings(word: str) -> list[str]:
+    """Every way of reading the word's "aa"/"ae"/"oe" as å/æ/ø (left to right), the word excluded."""
+    out = [""]
+    i = 0
+    while i < len(word):
+        pair = word[i : i + 2]
+        swap = next((d for a, d in _ASCII_DANISH if pair == a), None)
+        if swap and len(out) <= 16:
+            out = [o + pair for o in out] + [o + swap for o in out]
+            i += 2
+        else:
+            out = [o + word[i] for o in out]
+            i += 1
+    return [o for o in out if o != word]
+
+
 _plain = Analyzer()
 
 

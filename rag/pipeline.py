@@ -28,6 +28,7 @@ from rag.errors import BackendUnavailable, BadQuestion, GenerationError, IngestE
 from rag.generate import make_generator
 from rag.index import BuildReport, Index, IndexDoc, build_index, current_build_id, remove_documents
 from rag.ingest import load_many
+from rag.lexical import respell
 from rag.parse import parse_minutes
 from rag.prompt import load_prompts
 from rag.query import find_clusters, parse_query
@@ -241,6 +242,7 @@ class Pipeline:
         """Retrieval only: relevant agenda items, best first."""
         q = self.check_question(question)
         retriever = self.retriever()
+        q = respell(q, retriever.index.lexical.analyzer.vocab)
         return retriever.retrieve(parse_query(q, retriever.aliases), filters, top_k)
 
     def _extractive(self, question: str, filters: Filters | None, top_k: int | None) -> tuple[Answer, float]:
@@ -248,6 +250,7 @@ class Pipeline:
         t0 = time.perf_counter()
         q = self.check_question(question)
         retriever = self.retriever()
+        q = respell(q, retriever.index.lexical.analyzer.vocab)
         query = parse_query(q, retriever.aliases)
         retrieval = retriever.retrieve(query, filters, top_k)
         t1 = time.perf_counter()

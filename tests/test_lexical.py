@@ -115,3 +115,21 @@ def test_analyze_total_and_deterministic(text: str) -> None:
     tokens = analyze(text)
     assert tokens == analyze(text)
     assert all(t and t == t.lower() and " " not in t and "-" not in t for t in tokens)
+
+
+def test_danish_letters_typed_without_a_danish_keyboard_are_restored_from_the_vocabulary():
+    from rag.lexical import respell
+
+    vocab = {"ældre": 3, "møde": 5, "mødet": 1, "på": 9, "aarhus": 2, "michael": 1}
+    assert respell("aeldre patienter paa moedet", vocab) == "ældre patienter på mødet"
+    assert respell("Moede i Aarhus med Michael", vocab) == "Møde i Aarhus med Michael"  # known words stay
+    assert respell("haematologi", vocab) == "haematologi"  # no known respelling: unchanged
+
+
+def test_a_respelled_question_finds_what_the_danish_one_finds(fake_settings):
+    from rag.pipeline import Pipeline
+
+    pipeline = Pipeline(fake_settings)
+    ascii_hits = pipeline.search("Hvad besluttede Randersklyngen om aeldre medicinske patienter?").hits
+    danish_hits = pipeline.search("Hvad besluttede Randersklyngen om ældre medicinske patienter?").hits
+    assert [h.chunk.id for h in ascii_hits] == [h.chunk.id for h in danish_hits]
