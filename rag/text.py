@@ -67,7 +67,7 @@ def _split_block(block: str) -> list[str]:
     start = 0
     for m in _SENT_END.finditer(block):
         before = block[start:m.start()]
-        last = before.rsplit(" ", 1)[-1].rstrip(".").lower()
+        last = before.rsplit(" ", 1)[-1].rstrip(".").lstrip("([\"'«“").lower()  # "(kl. 10.20)"
         if last in _ABBREV or re.fullmatch(r"\d{1,2}", last) or len(last) == 1:
             continue  # "kl. 14", "den 3. Marts", "A. Forskning"
         parts.append(block[start:m.start()].strip())

@@ -42,3 +42,8 @@ def test_every_sentence_is_a_verbatim_substring():
 def test_bullets_start_new_sentences():
     ss = sentences("Indstilling:\n• At orienteringen tages til efterretning\n• At gruppen nedsættes\n")
     assert ss[1:] == ["• At orienteringen tages til efterretning", "• At gruppen nedsættes"]
+
+
+def test_an_abbreviation_in_parentheses_ends_no_sentence():
+    assert sentences("Der var en drøftelse. PAUSE (kl. 10.20-10.30)") == [
+        "Der var en drøftelse.", "PAUSE (kl. 10.20-10.30)"]

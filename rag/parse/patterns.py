@@ -254,6 +254,9 @@ ARTEFACT_RES = [
     ),
     re.compile(r"^se alle (?:dagsordener|referater)\b.*$", re.IGNORECASE),
     re.compile(r"^(?:opdateret|senest opdateret|publiceret)\s*:?\s*\d.*$", re.IGNORECASE),
+    # Breaks in the meeting's schedule, printed between items: "PAUSE (kl. 10.20-10.30)", "Frokost".
+    re.compile(r"^(?:pause|kaffepause|frokost|frokostpause)\s*(?:\(?\s*(?:kl\.?\s*)?[\d.:\s\-–]+\)?)?$",
+               re.IGNORECASE),
 ]
 # A document's own file name printed in a footer ("Random..docx", "S:\\KSG\\referat.docx").
 FILE_NAME_LINE = re.compile(

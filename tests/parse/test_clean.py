@@ -170,3 +170,10 @@ def test_running_header_on_first_page_is_kept_as_title() -> None:
 def test_ligatures_and_unicode_spaces_are_normalised_but_danish_letters_kept() -> None:
     lines = _texts("Økonomi og \ufb01nansiering\u00a0i Århus\u200b\r\nNæste linje\r\n")
     assert lines[:2] == ["Økonomi og finansiering i Århus", "Næste linje"]
+
+
+def test_breaks_in_the_schedule_are_no_item_text():
+    from rag.parse.clean import _is_artefact
+
+    assert _is_artefact("PAUSE (kl. 10.20-10.30)") and _is_artefact("Frokost kl. 12.00-12.30")
+    assert not _is_artefact("Pause i arbejdet med projektet blev drøftet")
