@@ -20,6 +20,14 @@ HEADER = "header"
 PAGE_BREAK = "\f"
 """Loaders separate pages with a form feed so the parser can keep page numbers."""
 
+CELL_BREAK = "\u2029"
+"""Loaders separate the paragraphs of one table cell with U+2029 (PARAGRAPH SEPARATOR).
+
+A table row stays on one line (cells split by tabs), but a cell such as "Punkt" may hold a
+title paragraph and the case description under it; the parser takes the first paragraph as
+the title and turns the marker into a space or a line break elsewhere (``rag.parse.clean``).
+"""
+
 
 @dataclass(frozen=True)
 class Document:

@@ -315,7 +315,8 @@ def _blocks_with_evidence(selected: list[Selected], query: Query, terms: list[st
         for sel in items:
             share = budget if len(items) == 1 else round(budget * (TOP_SHARE if sel is best else OTHER_SHARE))
             body, quote = _item_block(sel, query, terms, idf, share, retrieval.analyzer)
-            if _evidence(query, quote.split(" … "), sel.text, terms, retrieval.analyzer):
+            # The item's title is part of what it speaks of ("Budget 2024 for ...").
+            if _evidence(query, quote.split(" … "), f"{sel.title}\n{sel.text}", terms, retrieval.analyzer):
                 blocks.append((sel, body, quote))
         if len(blocks) == len(items) or not blocks:
             return blocks

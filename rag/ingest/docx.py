@@ -26,6 +26,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from rag.errors import IngestError
 from rag.ingest._numbering import ListNumbering, W
 from rag.ingest._text import Extracted, clean, tidy_lines
+from rag.types import CELL_BREAK
 
 logger = logging.getLogger(__name__)
 
@@ -177,8 +178,17 @@ class _Renderer:
 
     def _cell(self, tc: Any) -> str:
         # A row must stay on one line, so the cell's own paragraphs, breaks and nested
-        # tables are flattened with spaces.
-        return " ".join(" ".join(self.blocks(tc)).split())
+        # tables are flattened with spaces. A cell opening with a bold or heading-styled
+        # paragraph over more text ("Punkt": title, then the case) keeps that heading apart
+        # with CELL_BREAK, so the parser can tell the title from the description.
+        text = " ".join(" ".join(self.blocks(tc)).split())
+        first = next((p for p in _children(tc, _P) if _paragraph_text(p).strip()), None)
+        if first is None or not self._is_emphasised(first):
+            return text
+        head = " ".join(_paragraph_text(first).split())
+        if text.startswith(head + " ") and not text.startswith(head + " " + head):
+            return head + CELL_BREAK + text[len(head) + 1 :]
+        return text
 
     def _style_chain(self, style_id: str) -> Iterator[_Style]:
         seen: set[str] = set()
@@ -201,11 +211,31 @@ class _Renderer:
             return None
         return num_id, ilvl or 0
 
+    def _is_emphasised(self, p: Any) -> bool:
+        """A heading-styled paragraph, or one whose text runs are all bold."""
+        ppr = p.find(W + "pPr")
+        if self._is_heading(ppr, _val(ppr, W + "pStyle") or ""):
+            return True
+        runs = [r for r in p.iter(W + "r") if "".join(t.text or "" for t in r.iter(W + "t")).strip()]
+        return bool(runs) and all(_bold(r.find(W + "rPr")) for r in runs)
+
     def _is_heading(self, ppr: Any, style_id: str) -> bool:
         """Outline level set, or a Heading/Overskrift/Title style (by id, name or base style)."""
         if _val(ppr, W + "outlineLvl") not in (None, "9") or _HEADING.match(style_id):
             return True
         return any(style.outline or _HEADING.match(style.name) for style in self._style_chain(style_id))
+
+
+def _bold(rpr: Any) -> bool:
+    """Run properties with bold switched on (``<w:b/>``, not ``w:val="0"``/``"false"``)."""
+    b = rpr.find(W + "b") if rpr is not None else None
+    return b is not None and b.get(W + "val", "true").lower() not in ("0", "false", "off")
+
+
+def _paragraph_text(p: Any) -> str:
+    parts: list[str] = []
+    _collect_text(p, parts)
+    return "".join(parts)
 
 
 def _children(parent: Any, tag: str) -> Iterator[Any]:

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from rag.errors import IngestError
 from rag.ingest._text import DANISH_BINARY, DANISH_EMPTY, Extracted, clean, decode, tidy_lines
 from rag.ingest.sniff import UTF16_BOMS, looks_binary
+from rag.types import CELL_BREAK
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,9 @@ class _Walker:
             self._table(node)
         elif tag == "dl":
             self._definitions(node)
+        elif tag == "time":
+            self.walk(node)
+            self._parts.append(_time_year(node))
         elif tag == "pre":
             self.newline()
             self.lines.extend((node.text(deep=True) or "").splitlines())
@@ -198,7 +202,7 @@ class _Walker:
                 if row.tag != "tr" or is_junk(row):
                     continue
                 cells = [
-                    _inline(cell) for cell in row.iter() if cell.tag in ("td", "th") and not is_junk(cell)
+                    _cell_text(cell) for cell in row.iter() if cell.tag in ("td", "th") and not is_junk(cell)
                 ]
                 if any(cells):
                     self.lines.append("\t".join(cells))
@@ -209,6 +213,19 @@ class _Walker:
         definitions: list[str] = []
         # HTML allows <div> wrappers around dt/dd groups.
         items = [item for child in node.iter() for item in (child.iter() if child.tag == "div" else [child])]
+        if any(item.tag == "dd" and item.css_first(_BLOCK_CONTENT) is not None for item in items):
+            # Definitions holding paragraphs (an agenda: item title -> its text) are rendered as
+            # blocks: the term on its own line, like a heading, then the definition's lines.
+            for item in items:
+                if is_junk(item) or item.tag not in ("dt", "dd"):
+                    continue
+                if item.tag == "dt":
+                    self.blank()
+                    self.lines.append(_inline(item))
+                else:
+                    self.walk(item)
+                    self.newline()
+            return
         for item in items:
             if is_junk(item) or item.tag not in ("dt", "dd"):
                 continue
@@ -223,6 +240,49 @@ class _Walker:
 def _definition_line(terms: list[str], definitions: list[str]) -> str:
     term, definition = ", ".join(t for t in terms if t), "; ".join(d for d in definitions if d)
     return f"{term}: {definition}" if term and definition else term or definition
+
+
+_BLOCK_CONTENT = "p, div, ul, ol, table, dl, h1, h2, h3, h4, h5, h6, blockquote, pre, section"
+_ISO_DATE = re.compile(r"^\s*((?:19|20)\d{2}-\d{2}-\d{2})")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _time_year(node: LexborNode) -> str:
+    """' (2024-06-04)' after a <time datetime="2024-06-04T14:00"> whose text has no year.
+
+    "Tirsdag 4. juni" alone leaves the year to guesswork; the machine-readable date does not.
+    """
+    m = _ISO_DATE.match(node.attributes.get("datetime") or "")
+    if not m or _YEAR.search(node.text(deep=True) or ""):
+        return ""
+    return f" ({m.group(1)})"
+
+
+_EMPHASIS = frozenset({"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _cell_text(node: LexborNode) -> str:
+    """A table cell on one line; a bold/heading first line over more text is kept apart by
+    CELL_BREAK (see rag.types): "<strong>Title</strong><p>Case ...</p>" is a title cell."""
+    walker = _Walker()
+    walker.walk(node)
+    walker.newline()
+    lines = [p for p in (" ".join(line.split()) for line in walker.lines) if p]
+    if len(lines) > 1 and _opens_with_emphasis(node, lines[0]):
+        return lines[0] + CELL_BREAK + " ".join(lines[1:])
+    return " ".join(lines)
+
+
+def _opens_with_emphasis(node: LexborNode, first_line: str) -> bool:
+    """Is the cell's first line wholly a <strong>/<b>/<hN> (possibly inside a <p>)?"""
+    child = next((c for c in node.iter() if not is_junk(c)), None)
+    while child is not None:
+        if child.tag in _EMPHASIS:
+            return " ".join((child.text(deep=True) or "").split()) == first_line
+        if child.tag not in ("p", "div", "span"):
+            return False
+        child = next((c for c in child.iter() if not is_junk(c)), None)
+    return False
 
 
 def _inline(node: LexborNode) -> str:

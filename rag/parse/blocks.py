@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.parse import patterns as P
-from rag.parse.clean import Line
+from rag.parse.clean import Line, flatten_cells
 
 
 @dataclass
@@ -101,6 +101,26 @@ def _opens_item(lines: list[Line], j: int) -> bool:
     return bool(nxt) and P.match_section_heading(nxt) is not None
 
 
+# "Nr.<TAB>Punkt<TAB>Beslutning": the header row of an agenda table, never an entry.
+_NUMBER_COLUMN = re.compile(r"^(?:nr|pkt|punkt|dagsordens?punkt|#)\.?$", re.IGNORECASE)
+
+
+def is_agenda_table_header(s: str) -> bool:
+    """A table row naming agenda columns: a number column first, or a section column ("Beslutning")."""
+    if "\t" not in s:
+        return False
+    cells = [flatten_cells(c).strip() for c in s.split("\t") if c.strip()]
+    if len(cells) < 2 or any(len(c) > 40 for c in cells):
+        return False
+    if _NUMBER_COLUMN.match(cells[0]):
+        return True
+    return any((m := P.match_section_heading(c)) is not None and not m[2] for c in cells)
+
+
+def _next_text(lines: list[Line], j: int) -> str:
+    return next((ln.text for ln in lines[j:] if ln.text), "")
+
+
 def pending_value(block: Block, label: str) -> bool:
     """True while a label printed without a value ("Tid og sted:") may take the next lines."""
     return label not in block.inline
@@ -125,18 +145,22 @@ def find_blocks(lines: list[Line], is_heading: Callable[[str], bool]) -> list[Bl
             block.fields[current].append(lab[1])
             inline.add(current)
         block.inline = inline
+        # A metadata table row ("Afbud<TAB>Jesper Lau, ...") holds its whole value in the cell.
+        tabular = "\t" in lines[i].text
         j, blanks = i + 1, 0
         while j < n:
             s = lines[j].text
             if not s:
                 blanks += 1
-                if blanks > 2:
+                # After a table the first blank ends the block unless another label follows.
+                if blanks > 2 or (tabular and not P.match_label(_next_text(lines, j))):
                     break
                 j += 1
                 continue
             blanks = 0
             nxt = P.match_label(s)
             if nxt:
+                tabular = "\t" in s
                 current = nxt[0]
                 block.labels.append(current)
                 block.fields.setdefault(current, [])
@@ -148,6 +172,7 @@ def find_blocks(lines: list[Line], is_heading: Callable[[str], bool]) -> list[Bl
                 continue
             if (
                 is_heading(s)
+                or is_agenda_table_header(s)
                 or P.match_section_heading(s)
                 or _DOC_PART.match(s)
                 or _BARE_NUMBER.match(s)
@@ -167,6 +192,10 @@ def find_blocks(lines: list[Line], is_heading: Callable[[str], bool]) -> list[Bl
             values.append(s)
             block.end = j + 1
             j += 1
+        # One paragraph of a table cell is one entry ("Deltagere<TAB>Anne Hansen, ...¶Bo Jensen, ...").
+        for label, vals in block.fields.items():
+            sep = "; " if P.is_participant_label(label) else " "
+            block.fields[label] = [flatten_cells(v, sep) for v in vals]
         blocks.append(block)
         i = block.end
     return blocks

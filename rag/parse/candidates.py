@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from rag.parse import patterns as P
-from rag.parse.clean import Line
+from rag.parse.clean import Line, flatten_cells
+from rag.types import CELL_BREAK
 
 _AD = re.compile(r"^(?:AD|Ad)\s*\.?\s*(?:punkt|pkt\.?)?\s*(?P<n>\d{1,2})\b\s*[:.)]?\s*(?P<t>.*)$")
 _PUNKT = re.compile(
@@ -30,6 +31,22 @@ _NUM = re.compile(r"^(?P<n>\d{1,2})\s?[.)]\s*(?P<t>\S.*)$")
 _DASH = re.compile(r"^(?P<n>\d{1,2})\s+[-\u2013]\s+(?P<t>[A-ZÆØÅ].*)$")  # "3 - Title"
 _SPACE = re.compile(r"^(?P<n>\d{1,2})\s{1,4}(?P<t>[A-ZÆØÅ][^\t]{2,})$")
 _BARE = re.compile(r"^(?P<n>\d{1,2})\.?$")
+# "III. Title" / "IV) Title": upper-case roman numerals (I..XXXIX) before a capitalised title.
+_ROMAN = re.compile(
+    r"^(?:(?:punkt|pkt\.?)\s+)?(?P<r>X{0,3}(?:IX|IV|V?I{0,3}))[.)]\s+(?P<t>[A-ZÆØÅ\"'“].*)$"
+)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+# "V. Hansen, overlæge" / "I. Juul (PLO)": an initial before a name, not an item numbered V or I.
+_NAME_ENTRY = re.compile(r"^[A-ZÆØÅ][\wæøå\-]+(?:\s+[A-ZÆØÅ][\wæøå\-]+){0,2}\s*[,(/]")
+
+
+def roman_value(r: str) -> int:
+    """'XIV' -> 14 (well-formed numerals only, as matched by ``_ROMAN``)."""
+    total = 0
+    for a, b in zip(r, r[1:] + " ", strict=True):
+        v = _ROMAN_VALUES[a]
+        total += -v if b != " " and _ROMAN_VALUES[b] > v else v
+    return total
 _SUBNUMBER = re.compile(r"^\d{1,2}\.\d")
 _TIME_CELL = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[.:]\d{2}(?:\s*[-\u2013]\s*\d{1,2}[.:]\d{2})?$", re.IGNORECASE)
 _TITLE_START = re.compile(r"^[\"'”“«(\[]?[A-ZÆØÅÉ0-9]")
@@ -106,12 +123,17 @@ def _match(s: str) -> tuple[str, int, str] | None:
     m = _BARE.match(s)
     if m:
         return "bare", int(m.group("n")), ""
+    m = _ROMAN.match(s)
+    if m and m.group("r"):
+        return "roman", roman_value(m.group("r")), m.group("t")
     return None
 
 
 def looks_like_heading(s: str) -> bool:
     """True when a line has a numbered-heading shape (used to end metadata blocks)."""
     m = _match(s)
+    if m is not None and m[0] == "roman" and _NAME_ENTRY.match(m[2]):
+        return False  # "V. Hansen, overlæge" in a participant list
     return m is not None and m[0] not in ("space", "bare") and 0 < m[1] <= 60
 
 
@@ -192,17 +214,23 @@ def _tab_title(row: str, header: list[str]) -> tuple[str, str]:
 
     Cells under a column named like a section ("Beslutning", "Referat") are
     written as "Beslutning: text" so the item gets that section.
+    A cell of several paragraphs (CELL_BREAK) keeps them as lines: the title cell's first
+    paragraph is the title and the ones under it (the case description) open the body.
     """
     cells = [c.strip() for c in row.split("\t")]
     title, rest = "", []
     for col, c in enumerate(cells):
-        if col == 0 or not c:
+        paras = [p.strip() for p in c.split(CELL_BREAK) if p.strip()]
+        if col == 0 or not paras:
             continue
-        if not title and re.search(r"[A-Za-zÆØÅæøå]{2}", c) and not _TIME_CELL.match(c):
-            title = c
+        if not title and re.search(r"[A-Za-zÆØÅæøå]{2}", paras[0]) and not _TIME_CELL.match(paras[0]):
+            title = paras[0]
+            rest.extend(paras[1:])
             continue
         name = header[col] if col < len(header) else ""
-        rest.append(f"{name}: {c}" if name and P.match_section_heading(name) else c)
+        if name and P.match_section_heading(name):
+            paras[0] = f"{name}: {paras[0]}"
+        rest.extend(paras)
     return tidy_title(title), "\n".join(rest)
 
 
@@ -214,7 +242,7 @@ def _table_header(lines: list[Line], i: int) -> list[str]:
             continue
         if "\t" not in s:
             return []
-        cells = [c.strip() for c in s.split("\t")]
+        cells = [flatten_cells(c).strip() for c in s.split("\t")]
         if not re.match(r"^\d", cells[0]):
             return cells
     return []

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rag.parse import patterns as P
-from rag.types import PAGE_BREAK
+from rag.types import CELL_BREAK, PAGE_BREAK
 
 
 @dataclass
@@ -54,7 +54,22 @@ def normalise_chars(text: str) -> str:
     text = _SPACES.sub(" ", text).translate(_LIGATURES)
     # Markdown/HTML-to-text exports keep emphasis markers around labels ("**Dato:** 3. maj").
     text = re.sub(r"\*\*|__", "", text)
+    if CELL_BREAK in text:
+        text = _cell_breaks(text)
     return P.PRIVATE_BULLETS.sub("•", text)
+
+
+def _cell_breaks(text: str) -> str:
+    """Paragraph marks inside table cells: kept in table rows (the parser reads a title cell's
+    first paragraph as the title), line breaks in a one-cell row (a framed paragraph)."""
+    return "\n".join(
+        ln if "\t" in ln else ln.replace(CELL_BREAK, "\n") for ln in text.split("\n")
+    )
+
+
+def flatten_cells(s: str, sep: str = " ") -> str:
+    """A table row's text with its cells' paragraph marks replaced by ``sep``."""
+    return s.replace(CELL_BREAK, sep) if CELL_BREAK in s else s
 
 
 def _split_pages(text: str) -> tuple[list[Line], bool]:

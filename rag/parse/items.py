@@ -25,7 +25,13 @@ from rag.parse import patterns as P
 from rag.parse.candidates import Candidate
 from rag.parse.clean import Line
 
-_BASE = {"ad": 1.6, "punkt": 1.6, "md": 1.6, "tab": 1.0, "num": 1.0, "dash": 0.8, "space": 0.5, "bare": 0.6}
+_BASE = {
+    "ad": 1.6, "punkt": 1.6, "md": 1.6, "tab": 1.0, "num": 1.0, "roman": 1.0, "dash": 0.8, "space": 0.5,
+    "bare": 0.6,
+}  # fmt: skip
+# Styles that only number items when the whole agenda uses them: a roman "V. Hansen" or
+# "I. Title" must not fill a gap in an agenda numbered 1, 2, 3.
+_OWN_CHAIN_ONLY = frozenset({"roman"})
 GAP_PENALTY = 1.2
 START_PENALTY = 0.8
 DUPLICATE_SECTION_PENALTY = 0.8
@@ -207,7 +213,8 @@ def _fill_gaps(chain: list[Candidate], cands: list[Candidate], sec: _SectionInde
     evidence are added, since nothing bounds them there.
     """
     used = {c.line for c in chain}
-    free = [o for o in cands if o.line not in used]
+    kind = chain[0].kind
+    free = [o for o in cands if o.line not in used and (o.kind not in _OWN_CHAIN_ONLY or o.kind == kind)]
     out: list[Candidate] = []
     first = chain[0]
     if first.number > 1:

@@ -18,7 +18,7 @@ from rag.parse import blocks as B
 from rag.parse import meta
 from rag.parse import patterns as P
 from rag.parse.candidates import Candidate, find_candidates, looks_like_heading
-from rag.parse.clean import Line, clean_text
+from rag.parse.clean import Line, clean_text, flatten_cells
 from rag.parse.cluster import detect_cluster
 from rag.parse.items import select_items
 from rag.parse.meeting_date import DateLine, date_from_name, find_meeting_date
@@ -81,6 +81,8 @@ def _locate(lines: list[Line], warnings: list[str]) -> _Layout:
     blocks = B.find_blocks(lines, looks_like_heading)
     in_block = {i for b in blocks for i in range(b.start, b.end)}
     sel = select_items(lines, find_candidates(lines, in_block))
+    for ln in lines:  # candidates have read the table cells' paragraphs; from here rows are text
+        ln.text = flatten_cells(ln.text)
     warnings.extend(sel.warnings)
     items = sel.items
     first = items[0].line if items else len(lines)

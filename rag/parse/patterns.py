@@ -83,12 +83,35 @@ _INDSTILLES = re.compile(
 )
 
 
+# "Det blev besluttet:", "Besluttet:", "Det blev aftalt:" label the decision. Only with a
+# colon: "Det blev besluttet at afprøve ..." and "Det blev besluttet, at ..." are prose.
+_DECIDED = re.compile(
+    _HEADING_PREFIX
+    + r"(?P<h>(?:det\s+blev\s+|der\s+blev\s+)?(?:besluttet|aftalt|vedtaget))[*_]{0,2}\s*:[*_]{0,2}\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+# "Drøftelse og beslutning:", "Beslutning/opfølgning", "Sagsfremstilling og indstilling:":
+# two section names joined; the section is the decision when either part is one.
+_PHRASE_ALT = "|".join(p for p, _ in _SECTION_PHRASES)
+_COMPOUND = re.compile(
+    _HEADING_PREFIX
+    + rf"(?P<h>(?P<a>{_PHRASE_ALT})\s*(?:og|&|/|\+)\s*(?P<b>{_PHRASE_ALT}))\b[*_]{{0,2}}\s*"
+    + r"(?:(?P<sep>[:.])[*_]{0,2}\s*(?P<rest>.*))?$",
+    re.IGNORECASE,
+)
+
+
+def _phrase_name(phrase: str) -> str:
+    return next(name for rx, name in _SECTION_RES if rx.match(phrase))
+
+
 # One pass that rejects the (vast majority of) lines that cannot be headings.
 _ANY_SECTION = re.compile(
     _HEADING_PREFIX
     + "(?:"
-    + "|".join(p for p, _ in _SECTION_PHRASES)
-    + r"|det\s+indstilles|\w+\s+indstiller)",
+    + _PHRASE_ALT
+    + r"|det\s+indstilles|\w+\s+indstiller|(?:det|der)\s+blev\s+(?:besluttet|aftalt|vedtaget)"
+    + r"|besluttet|aftalt|vedtaget)",
     re.IGNORECASE,
 )
 
@@ -113,6 +136,14 @@ def match_section_heading(line: str) -> tuple[str, str, str] | None:
     m0 = _INDSTILLES.match(s)
     if m0:
         return "indstilling", m0.group("h"), m0.group("rest").strip()
+    m0 = _DECIDED.match(s)
+    if m0 and s[0].isupper():
+        return "beslutning", m0.group("h"), m0.group("rest").strip()
+    m0 = _COMPOUND.match(s)
+    if m0 and s[0].isupper() and not (m0.group("sep") == "." and m0.group("rest")):
+        names = [_phrase_name(m0.group(k)) for k in ("a", "b")]
+        name = "beslutning" if "beslutning" in names else names[0]
+        return name, m0.group("h"), (m0.group("rest") or "").strip()
     for rx, name in _SECTION_RES:
         m = rx.match(s)
         if not m:

@@ -1,0 +1,36 @@
+"""Second round of unseen layouts: the agenda as one DOCX table (Nr. | Punkt | Beslutning) with the
+case under a bold title, roman-numeral items in a Chromium-printed PDF, "Dagsordenspunkt N –" text
+with "Det blev besluttet:" / "Drøftelse og beslutning:", an HTML <dl> agenda with a <time datetime>
+and a metadata table, an agenda list followed by "Ad N)" (DOCX), and items numbered 23-29 with
+"Page N of M" footers and numbered "Bilag:" lists. Each must parse to ``unseen2/gold.json``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from rag.ingest import load_document
+from rag.parse import parse_minutes
+
+HERE = Path(__file__).parent / "unseen2"
+GOLD = json.loads((HERE / "gold.json").read_text(encoding="utf-8"))
+
+
+def _norm(s: str | None) -> str:
+    return re.sub(r"\s+", " ", s or "").strip().lower()
+
+
+@pytest.mark.parametrize("name", sorted(GOLD))
+def test_unseen_layout_parses_to_gold(name: str) -> None:
+    gold = GOLD[name]
+    doc = load_document(HERE / name)
+    m = parse_minutes(doc.text, doc.path)
+    assert [(i.number, _norm(i.title)) for i in m.items] == [(g["number"], _norm(g["title"])) for g in gold["items"]]
+    for item, g in zip(m.items, gold["items"], strict=True):
+        if g["decision_start"]:
+            assert _norm(item.decision).startswith(_norm(g["decision_start"])), (item.number, item.decision)
+    assert (m.cluster, _norm(m.body), m.date, _norm(m.place)) == (
+        gold["cluster"], _norm(gold["body"]), gold["date"], _norm(gold["place"]))
