@@ -102,7 +102,10 @@ def content_terms(query: Query, analyzer: Callable[[str], list[str]] = analyze) 
 
 
 _PLAN_TITLE = re.compile(r"mødeplan|mødekalender|mødedatoer|mødeoversigt|næste møde|kommende møder", re.I)
-FRONT_MATTER_MEETINGS = 2  # meetings whose header unit a question about "the meeting" brings along
+FRONT_MATTER_MEETINGS = 2
+BOOST_SPREAD_RANK = 20  # the relevance spread a boost is measured in: best item vs the 20th
+MIN_SPREAD = 0.05
+ITEM_NUMBER_BONUS = 0.1  # meetings whose header unit a question about "the meeting" brings along
 _ATTENDANCE_TITLE = re.compile(r"^\s*(møde)?deltagere|^\s*til stede|^\s*fremmødte|^\s*afbud", re.I)
 
 
@@ -452,15 +455,13 @@ class Retriever:
 
     @staticmethod
     def _boost(chunk: Chunk | _Head, query: Query) -> float:
-        """Score factor for an item in the question's soft period, the asked item number, or
-        the meeting's front matter when the question is about the meeting."""
+        """Score factor for an item in the question's soft period, the meeting's front matter when
+        the question is about the meeting, or the meeting plan when it asks when meetings are."""
         boost = 1.0
         if query.soft_period and chunk.date and query.date_from and query.date_to and (
             query.date_from <= chunk.date <= query.date_to
         ):
             boost += 0.15
-        if query.item_number and chunk.item == query.item_number:
-            boost += 0.1
         if query.about_meeting and is_attendance(chunk):
             boost += 0.3
         if query.meeting_plan and _PLAN_TITLE.search(chunk.title):
@@ -478,9 +479,17 @@ class Retriever:
         best: dict[tuple[str, str], tuple[int, float]] = {}
         for row, score in sorted(fused.items(), key=lambda kv: -kv[1]):
             best.setdefault((meeting_ids[row], numbers[row]), (row, score))
-        top = max((score for _, score in best.values()), default=0.0) or 1.0
+        ranked = sorted((score for _, score in best.values()), reverse=True)
+        top = (ranked[0] if ranked else 0.0) or 1.0
+        # A boost lifts an item by a share of the candidates' relevance spread, not of its score:
+        # fused RRF scores of the best 20 items lie within a few percent of each other, so a
+        # plain +15% for "the asked year" would put every item of that year above the one item
+        # that answers.
+        spread = max(1.0 - ranked[min(len(ranked), BOOST_SPREAD_RANK) - 1] / top, MIN_SPREAD) if ranked else 1.0
         # Ranked from the store's columns: only the kept items' chunks are decoded (~25 us each).
-        items = [(row, score * self._boost(_Head(numbers[row], titles[row], dates[row]), query) / top)
+        # The item the question names by number ("punkt 3") is lifted outright.
+        items = [(row, score / top + spread * (self._boost(_Head(numbers[row], titles[row], dates[row]), query) - 1.0)
+                  + (ITEM_NUMBER_BONUS if query.item_number and numbers[row] == query.item_number else 0.0))
                  for row, score in best.values()]
         items.sort(key=lambda item: -item[1])
         # Coverage only for the items that can still matter.
