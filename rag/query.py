@@ -60,7 +60,8 @@ _MEETING_PLAN_Q = re.compile(
     r"\b(?:mødeplan\w*|mødekalender\w*|mødedatoer)\b", re.I)
 _ITEM_REF = re.compile(r"\b(?:punkt|pkt\.?|dagsordenspunkt)\s*(\d{1,2})\b", re.I)
 # A cluster-like word the alias table does not know: "Aarhusklyngen", "Horsens-klyngen".
-_CLUSTER_WORD = re.compile(r"\b([A-ZÆØÅa-zæøå]{3,})[- ]?klyngens?\b")
+# Written apart ("Aarhus klyngen") the name is capitalised: "har klyngen", "om klyngen" are no names.
+_CLUSTER_WORD = re.compile(r"\b(?:(?P<a>[A-ZÆØÅa-zæøå]{3,})|(?P<b>[A-ZÆØÅ][a-zæøå]{2,})[- ])klyngens?\b")
 _NOT_A_CLUSTER_PREFIX = {"den", "denne", "hele", "vores", "jeres", "hver", "samme", "anden", "politisk",
                          "politiske", "de", "alle", "en", "i", "og", "fra", "til", "om", "på"}
 
@@ -188,7 +189,7 @@ def find_clusters(text: str, aliases: dict[str, list[str]]) -> tuple[list[str], 
 def _unknown_clusters(text: str, known: list[str], aliases: dict[str, list[str]]) -> list[str]:
     out = []
     for m in _CLUSTER_WORD.finditer(text):
-        prefix = m.group(1)
+        prefix = m.group("a") or m.group("b")
         if prefix.lower() in _NOT_A_CLUSTER_PREFIX or prefix.lower().endswith("klynge"):
             continue
         name = f"{prefix[0].upper()}{prefix[1:].lower()}klyngen"

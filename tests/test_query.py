@@ -107,3 +107,9 @@ def test_names_an_answer_must_mention(text, names):
 ])
 def test_questions_about_the_meeting_plan(text, plan):
     assert parse_query(text, ALIASES).meeting_plan is plan
+
+
+def test_a_verb_before_klyngen_is_no_cluster_name():
+    q = parse_query("politi patruljer med sygeplejersker – har klyngen i Viborg talt om det?", ALIASES)
+    assert q.unknown_clusters == ()
+    assert parse_query("Hvad gjorde Viborg klyngen?", ALIASES).unknown_clusters == ("Viborgklyngen",)
