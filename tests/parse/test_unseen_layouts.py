@@ -1,7 +1,15 @@
-"""Six invented minutes in layouts written after the parser was built (DOCX with Word heading
-styles and tables, DOCX auto-numbering, a CMS web page, a PDF printed by Chromium with running
-headers, "Sag nr." plain text, a forwarded e-mail). Each must parse to its gold segmentation
-and metadata (``unseen/gold.json``): every item, title, decision start, cluster, body, date, place."""
+"""Minutes in layouts written after the parser was built; each must parse to its gold
+segmentation and metadata (``<folder>/gold.json``): every item, title, decision start, cluster,
+body, date and place.
+
+- ``unseen/``: DOCX with Word heading styles and tables, DOCX auto-numbering, a CMS web page, a PDF
+  printed by Chromium with running headers, "Sag nr." plain text, a forwarded e-mail.
+- ``unseen2/``: the agenda as one DOCX table (Nr. | Punkt | Beslutning) with the case under a bold
+  title, roman-numeral items in a Chromium-printed PDF, "Dagsordenspunkt N –" text with "Det blev
+  besluttet:" / "Drøftelse og beslutning:", an HTML <dl> agenda with a <time datetime> and a
+  metadata table, an agenda list followed by "Ad N)" (DOCX), and items numbered 23-29 with
+  "Page N of M" footers and numbered "Bilag:" lists.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +22,18 @@ import pytest
 from rag.ingest import load_document
 from rag.parse import parse_minutes
 
-HERE = Path(__file__).parent / "unseen"
-GOLD = json.loads((HERE / "gold.json").read_text(encoding="utf-8"))
+HERE = Path(__file__).parent
+CASES = [(folder, name, gold) for folder in ("unseen", "unseen2")
+         for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
 def _norm(s: str | None) -> str:
     return re.sub(r"\s+", " ", s or "").strip().lower()
 
 
-@pytest.mark.parametrize("name", sorted(GOLD))
-def test_unseen_layout_parses_to_gold(name: str) -> None:
-    gold = GOLD[name]
-    doc = load_document(HERE / name)
+@pytest.mark.parametrize("folder, name, gold", CASES, ids=[f"{f}/{n}" for f, n, _ in CASES])
+def test_unseen_layout_parses_to_gold(folder: str, name: str, gold: dict) -> None:
+    doc = load_document(HERE / folder / name)
     m = parse_minutes(doc.text, doc.path)
     assert [(i.number, _norm(i.title)) for i in m.items] == [(g["number"], _norm(g["title"])) for g in gold["items"]]
     for item, g in zip(m.items, gold["items"], strict=True):
