@@ -31,7 +31,7 @@ from rag.ingest import load_many
 from rag.lexical import respell
 from rag.parse import parse_minutes
 from rag.prompt import load_prompts
-from rag.query import find_clusters, parse_query
+from rag.query import Query, find_clusters, parse_query
 from rag.retrieve import Filters, Retrieval, Retriever
 from rag.settings import IndexSettings, ParseSettings, Settings
 from rag.store import current_build_dir, read_manifest
@@ -238,20 +238,23 @@ class Pipeline:
             )
         return q
 
-    def search(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Retrieval:
-        """Retrieval only: relevant agenda items, best first."""
+    def _understand(self, question: str) -> tuple[Retriever, Query]:
+        """The current retriever and the checked question, respelled against the index's
+        vocabulary ("aeldre" -> "ældre") and parsed with its cluster names."""
         q = self.check_question(question)
         retriever = self.retriever()
         q = respell(q, retriever.index.lexical.analyzer.vocab)
-        return retriever.retrieve(parse_query(q, retriever.aliases), filters, top_k)
+        return retriever, parse_query(q, retriever.aliases)
+
+    def search(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Retrieval:
+        """Retrieval only: relevant agenda items, best first."""
+        retriever, query = self._understand(question)
+        return retriever.retrieve(query, filters, top_k)
 
     def _extractive(self, question: str, filters: Filters | None, top_k: int | None) -> tuple[Answer, float]:
         """The extractive answer (retrieval included) and the retrieval time in ms."""
         t0 = time.perf_counter()
-        q = self.check_question(question)
-        retriever = self.retriever()
-        q = respell(q, retriever.index.lexical.analyzer.vocab)
-        query = parse_query(q, retriever.aliases)
+        retriever, query = self._understand(question)
         retrieval = retriever.retrieve(query, filters, top_k)
         t1 = time.perf_counter()
         answer = answer_extractive(query, retrieval, retriever.index.meetings,

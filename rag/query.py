@@ -15,17 +15,18 @@ from functools import lru_cache
 from typing import Literal
 
 from rag.dates import DANISH_MONTHS, MONTH_RE, MONTHS, NUMERIC_DATE, WORD_DATE, expand_year, safe_date
+from rag.parse.cluster import NOT_A_CLUSTER_NAME
 
 Intent = Literal["decision", "who", "when", "amount", "where", "fact"]
 
 _WORD = re.compile(r"[\wæøåÆØÅ]+", re.UNICODE)
 
 # Ordered: the first matching pattern wins.
-_HOW_MUCH = re.compile(r"\bhvor (mange|meget|stor|store|høj|højt)\b", re.I)
+_HOW_MUCH = r"\bhvor (mange|meget|stor|store|høj|højt)\b"
 _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     ("who", re.compile(r"\bhvem\b|\bhvilke personer\b|\bmødeleder\b|\breferent\b", re.I)),
     ("amount", re.compile(
-        r"\bhvor (mange|meget|stor|store|høj|højt)\b|\bbeløb|\bkoste[rt]?\b|\budgift|\bpris\b|"
+        _HOW_MUCH + r"|\bbeløb|\bkoste[rt]?\b|\budgift|\bpris\b|"
         r"\bantal\b|\bbudget|\bkr\.?(\s|$)|\bmio\.?\b|\bmindreforbrug|\bmerforbrug", re.I)),
     ("when", re.compile(r"\bhvornår\b|\bhvilken dato\b|\bfrist\b|\btidspunkt\b|\bdato\b", re.I)),
     ("decision", re.compile(
@@ -62,8 +63,6 @@ _ITEM_REF = re.compile(r"\b(?:punkt|pkt\.?|dagsordenspunkt)\s*(\d{1,2})\b", re.I
 # A cluster-like word the alias table does not know: "Aarhusklyngen", "Horsens-klyngen".
 # Written apart ("Aarhus klyngen") the name is capitalised: "har klyngen", "om klyngen" are no names.
 _CLUSTER_WORD = re.compile(r"\b(?:(?P<a>[A-ZÆØÅa-zæøå]{3,})|(?P<b>[A-ZÆØÅ][a-zæøå]{2,})[- ])klyngens?\b")
-_NOT_A_CLUSTER_PREFIX = {"den", "denne", "hele", "vores", "jeres", "hver", "samme", "anden", "politisk",
-                         "politiske", "de", "alle", "en", "i", "og", "fra", "til", "om", "på"}
 
 
 @dataclass(frozen=True)
@@ -190,7 +189,7 @@ def _unknown_clusters(text: str, known: list[str], aliases: dict[str, list[str]]
     out = []
     for m in _CLUSTER_WORD.finditer(text):
         prefix = m.group("a") or m.group("b")
-        if prefix.lower() in _NOT_A_CLUSTER_PREFIX or prefix.lower().endswith("klynge"):
+        if prefix.lower() in NOT_A_CLUSTER_NAME or prefix.lower().endswith("klynge"):
             continue
         name = f"{prefix[0].upper()}{prefix[1:].lower()}klyngen"
         hits, _ = find_clusters(name, aliases)
@@ -305,7 +304,7 @@ _HOW_OR_WHY = re.compile(r"^\W*(?:hvordan|hvorfor)\b", re.I)
 def detect_intent(text: str) -> Intent:
     """The kind of answer asked for; 'fact' when nothing more specific matches."""
     for intent, pattern in _INTENTS:
-        if intent == "amount" and _HOW_OR_WHY.match(text) and not _HOW_MUCH.search(text):
+        if intent == "amount" and _HOW_OR_WHY.match(text) and not re.search(_HOW_MUCH, text, re.I):
             continue
         if pattern.search(text):
             return intent

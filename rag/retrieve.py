@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import heapq
 import logging
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -102,10 +103,12 @@ def content_terms(query: Query, analyzer: Callable[[str], list[str]] = analyze) 
 
 
 _PLAN_TITLE = re.compile(r"mødeplan|mødekalender|mødedatoer|mødeoversigt|næste møde|kommende møder", re.I)
-FRONT_MATTER_MEETINGS = 2
+FRONT_MATTER_MEETINGS = 2  # meetings whose header unit a question about "the meeting" brings along
 BOOST_SPREAD_RANK = 20  # the relevance spread a boost is measured in: best item vs the 20th
 MIN_SPREAD = 0.05
-ITEM_NUMBER_BONUS = 0.1  # meetings whose header unit a question about "the meeting" brings along
+ITEM_NUMBER_BONUS = 0.1  # the item a question names by number ("punkt 3")
+ASKED_UNIT_BOOST = 0.3  # the kind of unit the question asks for (front matter, meeting plan)
+SOFT_PERIOD_BOOST = 0.15
 _ATTENDANCE_TITLE = re.compile(r"^\s*(møde)?deltagere|^\s*til stede|^\s*fremmødte|^\s*afbud", re.I)
 
 
@@ -120,6 +123,13 @@ class _Head(NamedTuple):
 def is_attendance(chunk: Chunk | _Head) -> bool:
     """The header unit, or an agenda item that is itself the attendance list ("Mødedeltagere")."""
     return chunk.item == HEADER or bool(_ATTENDANCE_TITLE.match(chunk.title))
+
+
+def is_asked_unit(chunk: Chunk | _Head, query: Query) -> bool:
+    """The kind of unit the question asks for, whatever words it shares with it: the front matter
+    for a question about the meeting itself, the meeting plan for "hvornår holder klyngen møder?"."""
+    return bool((query.about_meeting and is_attendance(chunk))
+                or (query.meeting_plan and _PLAN_TITLE.search(chunk.title)))
 
 
 def _presence(term: str, have: frozenset[str], ordered: tuple[str, ...]) -> float:
@@ -442,10 +452,8 @@ class Retriever:
 
     def _coverage(self, terms: list[str], weights: dict[str, float], chunk: Chunk, query: Query) -> float:
         """IDF-weighted share of the question's content terms that the whole item contains."""
-        if query.about_meeting and is_attendance(chunk):
-            return 1.0  # the meeting's own front matter answers questions about the meeting
-        if query.meeting_plan and _PLAN_TITLE.search(chunk.title):
-            return 1.0  # "hvornår holder klyngen møder?": the meeting plan, whatever its words
+        if is_asked_unit(chunk, query):
+            return 1.0
         if not terms:
             return 0.0
         have, ordered = self._item_terms(chunk.meeting_id, chunk.item)
@@ -455,17 +463,14 @@ class Retriever:
 
     @staticmethod
     def _boost(chunk: Chunk | _Head, query: Query) -> float:
-        """Score factor for an item in the question's soft period, the meeting's front matter when
-        the question is about the meeting, or the meeting plan when it asks when meetings are."""
+        """Score factor for an item in the question's soft period or of the kind the question asks for."""
         boost = 1.0
         if query.soft_period and chunk.date and query.date_from and query.date_to and (
             query.date_from <= chunk.date <= query.date_to
         ):
-            boost += 0.15
-        if query.about_meeting and is_attendance(chunk):
-            boost += 0.3
-        if query.meeting_plan and _PLAN_TITLE.search(chunk.title):
-            boost += 0.3
+            boost += SOFT_PERIOD_BOOST
+        if is_asked_unit(chunk, query):
+            boost += ASKED_UNIT_BOOST
         return boost
 
     def _to_items(
@@ -479,13 +484,13 @@ class Retriever:
         best: dict[tuple[str, str], tuple[int, float]] = {}
         for row, score in sorted(fused.items(), key=lambda kv: -kv[1]):
             best.setdefault((meeting_ids[row], numbers[row]), (row, score))
-        ranked = sorted((score for _, score in best.values()), reverse=True)
+        ranked = heapq.nlargest(BOOST_SPREAD_RANK, (score for _, score in best.values()))
         top = (ranked[0] if ranked else 0.0) or 1.0
         # A boost lifts an item by a share of the candidates' relevance spread, not of its score:
         # fused RRF scores of the best 20 items lie within a few percent of each other, so a
         # plain +15% for "the asked year" would put every item of that year above the one item
         # that answers.
-        spread = max(1.0 - ranked[min(len(ranked), BOOST_SPREAD_RANK) - 1] / top, MIN_SPREAD) if ranked else 1.0
+        spread = max(1.0 - ranked[-1] / top, MIN_SPREAD) if ranked else 1.0
         # Ranked from the store's columns: only the kept items' chunks are decoded (~25 us each).
         # The item the question names by number ("punkt 3") is lifted outright.
         items = [(row, score / top + spread * (self._boost(_Head(numbers[row], titles[row], dates[row]), query) - 1.0)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rag.chunk import header_text
 from rag.lexical import analyze
 from rag.query import Query
-from rag.retrieve import Retrieval, is_attendance
+from rag.retrieve import Retrieval, is_asked_unit
 from rag.types import HEADER, Hit, Meeting
 
 DECIDED = re.compile(
@@ -93,8 +93,8 @@ def select_items(
     for h in hits:
         if (h.coverage or 0.0) < floor or h.score < RELATIVE_SCORE * top_score:
             continue
-        front_matter = query.about_meeting and is_attendance(h.chunk)  # answers "who attended" as such
-        if keep and top_dense is not None and not front_matter and (h.dense_score or 0.0) < top_dense - dense_margin:
+        asked = is_asked_unit(h.chunk, query)  # e.g. the front matter answers "who attended" as such
+        if keep and top_dense is not None and not asked and (h.dense_score or 0.0) < top_dense - dense_margin:
             continue  # lexically close but about something else
         sel = resolve(h, meetings, retrieval.item_terms)
         if sel is not None:

@@ -144,11 +144,14 @@ def _has_alias_evidence(regions: dict[str, str], names: list[str]) -> bool:
 _NAMED_COMPOUND = re.compile(r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]{2,})[ \-]?klyngens?(?![\wæøåÆØÅ])")
 _NAMED_AFTER = re.compile(
     r"(?<![\wæøåÆØÅ])(?:[Ss]undheds)?[Kk]lynge(?:n|styregruppen?)?[ \t]+([A-ZÆØÅ][a-zæøå]{2,})(?![\wæøåÆØÅ]|\s*:)")
-_NOT_A_NAME = {
+# Words before "klyngen" (or after "Klynge") that are no cluster's name: "den politiske klynge",
+# "hele klyngen", "Klynge Møde". Shared with the question parser (rag.query).
+NOT_A_CLUSTER_NAME = frozenset({
     "sundheds", "den", "denne", "hele", "vores", "jeres", "hver", "samme", "anden", "politisk", "politiske",
     "alle", "møde", "mødet", "referat", "referatet", "dagsorden", "for", "og", "de", "det", "ny", "nye",
     "fælles", "klynge", "styregruppe", "styregruppen", "sekretariat", "sekretariatet", "formandskab",
-}
+    "en", "i", "fra", "til", "om", "på",
+})
 
 
 def named_cluster(regions: dict[str, str]) -> str | None:
@@ -157,7 +160,7 @@ def named_cluster(regions: dict[str, str]) -> str | None:
         text = regions.get(region) or ""
         for rx, fmt in ((_NAMED_COMPOUND, "{}klyngen"), (_NAMED_AFTER, "Klynge {}")):
             for m in rx.finditer(text):
-                if m.group(1).lower() not in _NOT_A_NAME:
+                if m.group(1).lower() not in NOT_A_CLUSTER_NAME:
                     return fmt.format(m.group(1))
     return None
 
