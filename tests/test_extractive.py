@@ -113,3 +113,24 @@ def test_a_name_the_cluster_carries_need_not_be_repeated_in_the_item():
     other = Query(text="Hvor mange henvisninger modtager Akutafdelingen i Aarhus?", intent="amount",
                   entities=("Akutafdelingen", "Aarhus"))
     assert answer_extractive(other, retrieval, {m.id: m}, min_coverage=0.2).refused
+
+
+def test_the_meeting_header_is_cited_by_its_date_and_place_lines_only():
+    """A participant list names regions and years too; it is no date line, and a long line
+    that holds the date is quoted around the date, not whole."""
+    from dataclasses import replace
+
+    from rag.answer.extractive import HEADER_QUOTE_WORDS, _date_lines
+
+    people = ("Direktør Eva Knudsen, Region Nordjylland Direktør Charlotte Larsen, Rebild Kommune Konsulent "
+              "Camilla Donslund, PLO Praksiskonsulent Andreas Toft, NordKAP Leder Lise Søndergaard, Region 2022")
+    header = HeaderUnit(text=(
+        f"Referat Klyngestyregruppe Syd\n\nDeltagere:\n\n{people}\n\nMødedato:\n\n"
+        "Mandag den 10.januar kl. 14.00 til kl.16.30 Online – link er i mødeindkaldelsen\n\n"
+        f"Sted: Aalborg Universitetshospital, mødelokale 3 {people}"))
+    m = replace(_meeting(), header=header)
+    lines = _date_lines(m)
+    assert lines[0] == "Mandag den 10.januar kl. 14.00 til kl.16.30 Online – link er i mødeindkaldelsen"
+    assert lines[1].startswith("Sted: Aalborg Universitetshospital, mødelokale 3")
+    assert len(lines[1].split()) == HEADER_QUOTE_WORDS
+    assert not any("Charlotte" in line and "Sted" not in line for line in lines)

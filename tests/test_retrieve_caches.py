@@ -21,6 +21,7 @@ from rag.index import id_bitmap, top_exact
 from rag.pipeline import Pipeline
 from rag.query import _alias_keys, find_clusters, parse_query
 from rag.retrieve import Filters, Retriever, _presence
+from rag.text import normalize_ws
 from tests.conftest import GOLD_QUESTIONS
 
 QUESTIONS = [
@@ -244,9 +245,12 @@ def test_header_date_lines_are_cached_and_bounded(pipeline: Pipeline, monkeypatc
     extractive_mod._date_lines_cache.clear()
     for mid in meetings:
         m = meetings[mid]
-        want = [s for s in extractive_mod.sentences(header_text(m)) if extractive_mod._DATE_LINE.search(s)][:2]
-        assert list(extractive_mod._date_lines(m)) == want
-        assert list(extractive_mod._date_lines(m)) == want  # from the cache
+        want = extractive_mod._date_lines(m)
+        assert extractive_mod._date_lines(m) is want  # from the cache
+        text = normalize_ws(header_text(m))
+        for quote in want:  # short, verbatim, about when or where
+            assert quote in text and len(quote.split()) <= extractive_mod.HEADER_QUOTE_WORDS
+            assert extractive_mod._WHEN_WHERE.search(quote)
     monkeypatch.setattr(extractive_mod._date_lines_cache, "size", 2)
     extractive_mod._date_lines_cache.clear()
     for mid in meetings:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rag.answer.select import DECIDED, Selected, select_items
 from rag.cache import LRU
 from rag.chunk import format_date, header_text, item_label
+from rag.dates import MONTH_RE, NUMERIC_DATE
 from rag.lexical import analyze
 from rag.query import Query
 from rag.retrieve import Retrieval
@@ -260,19 +261,48 @@ def _citation(sel: Selected, quote: str) -> Citation:
     )
 
 
-_DATE_LINE = re.compile(r"\d{4}|\d{1,2}\.\d{1,2}\.\d{2}|\bsted\b|\bdato\b|\bregion\b|\bmødedato|\btid\b", re.I)
+# What a header says about when and where the meeting was held: a date, a clock time, or a
+# labelled date/place line ("Tidspunkt:", "Sted:"). A participant list names regions and
+# years too, so those words alone do not make a date line.
+_WHEN_WHERE = re.compile(
+    rf"{NUMERIC_DATE.pattern}|\b\d{{1,2}}\.\s*(?:{MONTH_RE})\b|\b(?:{MONTH_RE})\.?\s+\d{{4}}\b|\bkl\.?\s?\d|"
+    r"\b(?:dato|mødedato|tidspunkt|tid|sted|mødested|mødelokale|lokale|adresse)\s*:",
+    re.IGNORECASE,
+)
+HEADER_QUOTE_WORDS = 24  # a date/place quote longer than this is cut to the span around its match
+HEADER_QUOTES = 2
 _date_lines_cache: LRU[tuple[str, tuple[str, ...]], tuple[str, ...]] = LRU(HEADER_CACHE_SIZE)
 
 
+def _span(sentence: str, start: int, words: int = HEADER_QUOTE_WORDS) -> str:
+    """At most ``words`` words of ``sentence`` from a little before character ``start``: a
+    verbatim piece, so a participant list that holds the date does not become the quote."""
+    before = sentence[:start].split()
+    toks = before[-3:] + sentence[start:].split()
+    return " ".join(toks[:words])
+
+
 def _date_lines(m: Meeting) -> tuple[str, ...]:
-    """The first two header sentences that give the meeting's date, place or region.
+    """Up to two short header quotes that give the meeting's date, time or place.
 
     Cached by what they derive from (header text, item titles): ``header_text`` matches every
     header line against every item title, ~1 ms a meeting at every answer that cites it.
     """
     key = (m.header.text, tuple(i.title for i in m.items))
-    return _date_lines_cache.get_or_compute(
-        key, lambda: tuple([s for s in sentences(header_text(m)) if _DATE_LINE.search(s)][:2]))
+
+    def compute() -> tuple[str, ...]:
+        out: list[str] = []
+        for sent in sentences(header_text(m)):
+            match = _WHEN_WHERE.search(sent)
+            if match is None or sent.rstrip().endswith(":"):  # a label whose value follows
+                continue
+            quote = sent if len(sent.split()) <= HEADER_QUOTE_WORDS else _span(sent, match.start())
+            out.append(normalize_ws(quote))
+            if len(out) == HEADER_QUOTES:
+                break
+        return tuple(out)
+
+    return _date_lines_cache.get_or_compute(key, compute)
 
 
 def _add_headers(lines: list[str], citations: list[Citation], selected: list[Selected],
