@@ -265,6 +265,14 @@ _SITE_WORDS = {
     "region", "regionshospitalet", "regionshospital", "hospitalsenhed", "hospitalsenheden",
     "universitetshospital", "hospital", "hospitalet", "sygehus", "sygehuset", "he", "rh",
 }
+# "praksiskonsulenten fra NordKAP", "direktøren fra Psykiatrien": the organisation after a
+# definite role says who the person is; the item may name the person instead, so it is context.
+# ("sundhedschef i Lemvig Kommune" asks for the role there: Lemvig stays a name.)
+_AFFILIATION = re.compile(
+    r"\b\w*(?:konsulent|direktør|chef|leder|repræsentant|formand|medlem|læge|sygeplejerske|koordinator|"
+    r"sekretær|medarbejder)(?:en|ne|erne)\s+fra\s*$",
+    re.I,
+)
 _CAP_WORD = re.compile(r"(?<![\w-])([A-ZÆØÅ][\wæøåÆØÅ]*(?:-[\wæøåÆØÅ]+)*)")
 
 
@@ -276,12 +284,17 @@ def _entities(text: str, cluster_spans: list[tuple[int, int]]) -> list[str]:
     first = True
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text.replace("-", " "))]
     in_cluster = {p for a, b in cluster_spans for p in range(spans[a][0], spans[b - 1][1])} if spans else set()
+    org_end = -1  # end of an affiliation being skipped ("fra Danske Patienter")
     for m in _CAP_WORD.finditer(text):
         word = m.group(1)
         if m.start() in in_cluster:
             prev = word.lower()
             continue
         before = text[:m.start()].rstrip()
+        if _AFFILIATION.search(before) or (org_end >= 0 and text[org_end:m.start()] == " "):
+            org_end, prev, first = m.end(), word.lower(), False
+            continue
+        org_end = -1
         starts_sentence = first and not before or before.endswith((".", "?", "!", ":", "'", '"', "«"))
         first = False
         low = word.lower()
@@ -294,6 +307,23 @@ def _entities(text: str, cluster_spans: list[tuple[int, int]]) -> list[str]:
         prev = low
         out.append(word)
     return list(dict.fromkeys(out))
+
+
+# How often and how long: "hvor mange møder om året holder X", "hvor længe har X eksisteret".
+# These words frame the question; the topic is X. ("holder" only frames when meetings are asked about.)
+_FRAME_WORDS = re.compile(r"\bhvor (?:længe|ofte)\b|\bom (?:året|måneden|ugen)\b|\bgange\b", re.I)
+_DURATION_VERB = re.compile(r"\blænge\b[^?.]{0,40}?\b(eksist\w*|funger\w*|kørt|kører|varet|været)\b", re.I)
+_MEETINGS = re.compile(r"\bmøder?\b", re.I)
+_HOLD = re.compile(r"\b(?:af)?hold(?:er|es|t|e)?\b", re.I)
+
+
+def _frame_words(text: str) -> tuple[str, ...]:
+    """Words of a frequency/duration frame ("om året", "hvor længe … eksisteret"), no topic."""
+    found = [m.group(0) for m in _FRAME_WORDS.finditer(text)]
+    found += [m.group(1) for m in _DURATION_VERB.finditer(text)]
+    if _MEETINGS.search(text):
+        found += [m.group(0) for m in _HOLD.finditer(text)]
+    return tuple(found)
 
 
 # "Hvordan er udgifterne fordelt?", "Hvorfor steg budgettet?": about costs, but the answer is
@@ -336,5 +366,5 @@ def parse_query(text: str, aliases: dict[str, list[str]]) -> Query:
         about_meeting=bool(_ABOUT_MEETING.search(text)),
         meeting_plan=bool(_MEETING_PLAN_Q.search(text)),
         entities=tuple(_entities(text, [(a, b) for a, b in spans])),
-        terms_removed=removed,
+        terms_removed=removed + _frame_words(text),
     )

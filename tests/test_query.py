@@ -93,6 +93,11 @@ def test_questions_about_the_meeting_itself(text, about):
     ("Hvad har Hospitalsenhed Midt aftalt med Viborg Kommune?", ("Viborg",)),
     ("Hvor mange henvisninger modtager Akutafdelingen på HE Midt?", ("Akutafdelingen",)),
     ("Hvad mener Region Midtjylland om Tele-KOL?", ("Tele-KOL",)),
+    # the organisation of a person named by role is context: the item names the person
+    ("Hvad mente praksiskonsulenten fra NordKAP om softwarerobotten Ervin?", ("Ervin",)),
+    ("Hvad sagde repræsentanterne fra Danske Patienter om Ervin?", ("Ervin",)),
+    # ... but a role *in* a place asks for that place's holder of the role
+    ("Hvem er sundhedschef i Lemvig Kommune?", ("Lemvig",)),
 ])
 def test_names_an_answer_must_mention(text, names):
     assert parse_query(text, ALIASES).entities == names
@@ -113,3 +118,14 @@ def test_a_verb_before_klyngen_is_no_cluster_name():
     q = parse_query("politi patruljer med sygeplejersker – har klyngen i Viborg talt om det?", ALIASES)
     assert q.unknown_clusters == ()
     assert parse_query("Hvad gjorde Viborg klyngen?", ALIASES).unknown_clusters == ("Viborgklyngen",)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Hvor mange møder om året holder Midtklyngens brugerråd, og hvor længe har det eksisteret?", "brugerråd"),
+    ("Hvor ofte mødes fokusgruppen om demens?", "fokusgruppen demens"),
+    ("Hvor længe har samarbejdet om rygestop fungeret?", "samarbejdet rygestop"),
+])
+def test_frequency_and_duration_words_frame_the_question(text, topic):
+    from rag.lexical import analyze
+    from rag.retrieve import content_terms
+    assert content_terms(parse_query(text, ALIASES), analyze) == analyze(topic)
