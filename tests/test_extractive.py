@@ -134,3 +134,14 @@ def test_the_meeting_header_is_cited_by_its_date_and_place_lines_only():
     assert lines[1].startswith("Sted: Aalborg Universitetshospital, mødelokale 3")
     assert len(lines[1].split()) == HEADER_QUOTE_WORDS
     assert not any("Charlotte" in line and "Sted" not in line for line in lines)
+
+
+def test_a_who_question_for_a_role_no_item_names_says_so_first():
+    item = AgendaItem(number="1", title="Velkomst", text="Formanden Lone Hansen bød velkommen. Dagsordenen blev godkendt.")
+    m = _meeting(item)
+    answer = _ask("Hvem var mødeleder på mødet?", "who", m, [_hit(m, item)])
+    assert answer.startswith("Det fremgår ikke af referaterne, hvem der var mødeleder.")
+    assert "Lone Hansen" in answer
+    named = AgendaItem(number="1", title="Velkomst", text="Mødeleder: Lone Hansen. Dagsordenen blev godkendt.")
+    m = _meeting(named)
+    assert "fremgår ikke" not in _ask("Hvem var mødeleder på mødet?", "who", m, [_hit(m, named)])

@@ -56,6 +56,9 @@ _RESOLVED = re.compile(
     r"\b(?:udsættes|nedsættes|godkendes|besluttes|vedtages)\b|\bsikrer opfølgning\b|\bfølger op\b",
     re.I,
 )
+# A meeting role a who-question asks for by name ("Hvem var mødeleder?").
+_ASKED_ROLE = re.compile(
+    r"\b(mødeleder|ordstyrer|referent|næstformand|formand|sekretær|tovholder|dirigent)(?:en|e|er|erne|ne)?\b", re.I)
 _ROLE = re.compile(r"formand|direktør|chef|leder|referent|konsulent|sekretær|læge|repræsentant|medlem", re.I)
 
 # Quote budget in words per item, by number of items in the answer: short answers
@@ -354,6 +357,21 @@ def _blocks_with_evidence(selected: list[Selected], query: Query, terms: list[st
     return []
 
 
+def _unnamed_role(query: Query, answering: list[Selected]) -> str | None:
+    """The meeting role a who-question asks for ("mødeleder") when no answering item or front
+    matter names it: the answer then says so before quoting what is closest."""
+    if query.intent != "who":
+        return None
+    asked = _ASKED_ROLE.search(query.text)
+    if asked is None:
+        return None
+    role = asked.group(1).lower()
+    stem = re.compile(rf"\b{role}", re.I)
+    if any(stem.search(f"{sel.title}\n{sel.text}") for sel in answering):
+        return None
+    return role
+
+
 def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting],
                       min_coverage: float, dense_margin: float = 1.0) -> Answer:
     """Quote the decisions / supporting sentences of the relevant items, or refuse."""
@@ -379,6 +397,8 @@ def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str,
         return refusal(_NO_EVIDENCE.get(query.intent))
     if query.meeting_context:
         lines, citations = _add_headers(lines, citations, selected, meetings)
+    if (role := _unnamed_role(query, [sel for sel, _, _ in blocks])) is not None:
+        lines.insert(0, f"Det fremgår ikke af referaterne, hvem der var {role}. Referaterne nævner dog:")
     return Answer(
         answer="\n\n".join(lines), refused=False, citations=tuple(citations),
         hits=retrieval.hits,
