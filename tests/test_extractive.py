@@ -137,7 +137,8 @@ def test_the_meeting_header_is_cited_by_its_date_and_place_lines_only():
 
 
 def test_a_who_question_for_a_role_no_item_names_says_so_first():
-    item = AgendaItem(number="1", title="Velkomst", text="Formanden Lone Hansen bød velkommen. Dagsordenen blev godkendt.")
+    item = AgendaItem(number="1", title="Velkomst",
+                      text="Formanden Lone Hansen bød velkommen. Dagsordenen blev godkendt.")
     m = _meeting(item)
     answer = _ask("Hvem var mødeleder på mødet?", "who", m, [_hit(m, item)])
     assert answer.startswith("Det fremgår ikke af referaterne, hvem der var mødeleder.")
