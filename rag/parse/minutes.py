@@ -22,7 +22,7 @@ from rag.parse.clean import Line, clean_text, flatten_cells
 from rag.parse.cluster import detect_cluster
 from rag.parse.items import select_items
 from rag.parse.meeting_date import DateLine, date_from_name, find_meeting_date
-from rag.parse.sections import decision_text, split_sections, tidy_text
+from rag.parse.sections import decision_text, implicit_outcome, split_sections, tidy_text
 from rag.settings import ParseSettings
 from rag.types import AgendaItem, HeaderUnit, Meeting
 
@@ -122,7 +122,7 @@ def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
                 title=title,
                 text=tidy_text(body),
                 sections=sections,
-                decision=decision_text(sections),
+                decision=decision_text(sections) or implicit_outcome(sections),
                 pages=_pages(lines, c.line, end),
             )
         )

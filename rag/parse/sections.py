@@ -5,11 +5,16 @@ Headings may stand alone ("Beslutning"), carry text on the same line
 is often printed first) and repeat ("Drøftelse:" twice). Text before the
 first heading is kept as "indledning". The decision is the text of the
 decision sections ("Beslutning", "Referat", "Konklusion", "Udvalgets
-beslutning"); minutes without such headings get no decision, the answerer
-reads the outcome from the text instead.
+beslutning"). Minutes without such headings often write the outcome as plain text
+right after the proposal ("Det indstilles / At opgaven overleveres til driftsgruppen /
+Opgaven blev overleveret til driftsgruppen."): that text, when it reports what happened,
+is the decision (``implicit_outcome``). Otherwise the item gets no decision and the answerer
+reads the outcome from the text.
 """
 
 from __future__ import annotations
+
+import re
 
 from rag.parse import patterns as P
 from rag.types import Section
@@ -57,6 +62,34 @@ def decision_text(sections: tuple[Section, ...]) -> str | None:
     """The decision sections' text, or None when the item has none (or they are empty)."""
     parts = [s.text for s in sections if s.name in P.DECISION_SECTIONS and s.text.strip()]
     return "\n\n".join(parts) if parts else None
+
+
+# A proposal line ("At dagsorden godkendes", "• at sagen drøftes") and what reports an outcome.
+_PROPOSAL = re.compile(r"^\s*(?:[-•–*]\s*)?(?:at|det indstilles|indstillingen)\b", re.I)
+_OUTCOME = re.compile(
+    r"\b(?:blev|tog|takker|takkede|godkendt|godkendte|besluttet|besluttede|aftalt|aftalte|enig|enighed|"
+    r"drøftede|orienterede|præsenterede|indledte|fremlagde|udsættes|udsat|tiltrådte|vedtog|vedtaget)\b",
+    re.I,
+)
+
+
+def implicit_outcome(sections: tuple[Section, ...]) -> str | None:
+    """The outcome written after the proposal in an item with no decision heading: the text
+    that follows the last "indstilling" section's "At …" lines, when it reports what happened."""
+    if any(s.name in P.DECISION_SECTIONS for s in sections):
+        return None
+    proposal = next((s for s in reversed(sections) if s.name == "indstilling" and s.text.strip()), None)
+    if proposal is None or proposal is not sections[-1]:
+        return None  # a background section follows: what comes after the proposal is no outcome
+    lines = proposal.text.split("\n")
+    k = 0
+    while k < len(lines) and (not lines[k].strip() or _PROPOSAL.match(lines[k]) or (
+            k and lines[k].lstrip()[:1].islower())):  # a wrapped proposal line continues in lower case
+        k += 1
+    if k == 0:
+        return None  # no "At …" proposal: the section is one text, not proposal + outcome
+    outcome = tidy_text(lines[k:])
+    return outcome if outcome and _OUTCOME.search(outcome) else None
 
 
 def sections_dict(sections: tuple[Section, ...]) -> dict[str, str]:

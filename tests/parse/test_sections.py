@@ -69,21 +69,40 @@ def test_inline_beslutning_and_beslutning_before_indstilling() -> None:
     assert sections_dict(two.sections)["drøftelse"] == "Favrskov afventer Randers."
 
 
-def test_free_text_outcome_without_decision_heading_keeps_text() -> None:
+def test_free_text_outcome_after_the_proposal_is_the_decision() -> None:
     m = parse(
         """
         Referat Klyngestyregruppe Syd
 
         1. Status fra driftsgruppen ved Lotte Holt Worup
         Det indstilles:
-        At orienteringen tages til efterretning
+        At orienteringen tages til efterretning og at opgaven
+        overleveres til driftsgruppen
         Styregruppen takker for orientering og tog den til efterretning.
+
+        2. Årshjul
+        Det indstilles:
+        At årshjulet drøftes
+
+        3. Budget
+        Det indstilles:
+        At budgettet godkendes
+        Baggrund for sagen er, at puljen er opbrugt i 2024.
+
+        4. Akutfunktion
+        Indstilling
+        At status tages til efterretning
+        Sagsfremstilling
+        Akutfunktionen blev etableret i 2023 og har haft 400 besøg.
         """
     )
     one = item(m, "1")
-    assert one.decision is None
+    assert one.decision == "Styregruppen takker for orientering og tog den til efterretning."
     assert "tog den til efterretning" in one.text
     assert sections_dict(one.sections)["indstilling"].endswith("tog den til efterretning.")
+    assert item(m, "2").decision is None  # a proposal and nothing after it
+    assert item(m, "3").decision is None  # what follows reports no outcome
+    assert item(m, "4").decision is None  # a background section follows the proposal
 
 
 def test_heading_variants() -> None:
