@@ -132,14 +132,34 @@ def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
     return agenda, attendance
 
 
-def _header_text(lay: _Layout, letterhead: list[Line], attendance: list[str]) -> str:
-    """Front matter, moved blocks, letterheads and an attendance item's list."""
+# Who wrote and who approved the minutes, as the last lines say it ("Således opfattet IKA",
+# "Godkendt af SA og LKL", "Referent: Hanne Mark"): meeting metadata, also shown in the header.
+_SIGN_OFF = re.compile(
+    r"^\s*(?:således opfattet|godkendt af|referatet (?:er )?godkendt|referent\s*:|ref\.\s*:|"
+    r"referat(?:et)? (?:er )?(?:udarbejdet|skrevet|taget) af|underskrevet af)\b",
+    re.I,
+)
+SIGN_OFF_LINES = 6  # the last non-empty lines of the last item searched for a sign-off
+
+
+def _sign_off(agenda: list[AgendaItem]) -> list[str]:
+    """Sign-off lines at the end of the minutes (they stay in the last item too)."""
+    if not agenda:
+        return []
+    tail = [ln.strip() for ln in agenda[-1].text.split("\n") if ln.strip()][-SIGN_OFF_LINES:]
+    return [ln for ln in tail if _SIGN_OFF.match(ln)]
+
+
+def _header_text(lay: _Layout, letterhead: list[Line], attendance: list[str], sign_off: list[str]) -> str:
+    """Front matter, moved blocks, letterheads, an attendance item's list and the sign-off."""
     parts = [tidy_text([lay.lines[i].text for i in range(lay.first)])]
     for b in lay.header_blocks:
         if b.start >= lay.first:
             parts.append(tidy_text([lay.lines[i].text for i in range(b.start, b.end)]))
     if letterhead:
         parts.append("\n".join(ln.text for ln in letterhead))
+    if sign_off:
+        parts.append("\n".join(sign_off))
     if attendance:
         parts.append("Mødedeltagere:\n" + "\n".join(attendance))
     return "\n\n".join(p for p in parts if p)
@@ -172,7 +192,7 @@ def parse_minutes(text: str, source: str, settings: ParseSettings | None = None)
     cleaned = clean_text(text)
     lay = _locate(cleaned.lines, warnings)
     agenda, attendance = _build_items(lay)
-    header_text = _header_text(lay, cleaned.letterhead, attendance)
+    header_text = _header_text(lay, cleaned.letterhead, attendance, _sign_off(agenda))
     participants = _participants(lay, attendance, warnings)
 
     fields: dict[str, list[str]] = {}

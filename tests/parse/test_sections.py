@@ -153,3 +153,24 @@ def test_wrapped_lowercase_word_is_not_a_section_heading():
     assert match_section_heading("beslutning") is None
     assert match_section_heading("Økonomi") is not None
     assert match_section_heading("beslutning: godkendt") is not None
+
+
+def test_the_sign_off_at_the_end_is_also_front_matter() -> None:
+    m = parse(
+        """
+        Referat Klyngestyregruppe Syd
+        Mødedato: 10. januar 2022
+
+        1. Velkomst
+        Dagsorden blev godkendt.
+
+        2. Evt.
+        Intet til dette punkt
+
+        Således opfattet IKA
+        Godkendt af SA og LKL
+        """
+    )
+    assert m.header.text.endswith("Således opfattet IKA\nGodkendt af SA og LKL")
+    assert "Godkendt af SA og LKL" in item(m, "2").text  # and it stays where it was printed
+    assert "Godkendt af" not in item(m, "1").text
