@@ -30,6 +30,7 @@ _DROP_TAGS = frozenset({
 _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog"})
 # Matched in id/class: a CMS's page footer is often <div class="site-footer">, not <footer>.
 _JUNK_WORDS = ("cookie", "consent", "banner", "menu", "breadcrumb", "skip", "footer")
+_META_LABEL = re.compile(r"\b(?:dato|mødedato|tidspunkt|tid|sted|mødested)\s*:", re.I)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({
     "p", "div", "section", "article", "main", "aside", "header", "footer", "address", "blockquote",
@@ -112,6 +113,10 @@ def is_junk(node: LexborNode) -> bool:
     if tag in ("header", "footer"):
         # An article's own header holds its title; the page's header holds the menus.
         return not _inside_content(node) and not _holds_content(node)
+    if tag == "aside" and not _inside_content(node) and not _holds_content(node):
+        # A sidebar beside the page's main content ("Tidligere møder", "Kontakt") - unless it is
+        # the meeting's facts box ("Dato: …", "Sted: …").
+        return _META_LABEL.search(node.text(separator=" ")) is None
     return False
 
 

@@ -23,8 +23,10 @@ _PUNKT = re.compile(
     r"\s*(?:[:.)\-\u2013]\s*)?(?P<t>.*)$",
     re.IGNORECASE,
 )
-# "Sag nr. 4: Title" - the item's number, never a case number ("Sagsnr.: 21/12345" has no title).
-_SAG = re.compile(r"^sag\s+nr\.?\s*(?P<n>\d{1,2})\s*[:.)\-\u2013]\s*(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$", re.IGNORECASE)
+# "Sag nr. 4: Title", "Sag 4: Title" - the item's number, never a case number ("Sagsnr.: 21/12345"
+# has no title).
+_SAG = re.compile(r"^sag\s+(?:nr\.?\s*)?(?P<n>\d{1,2})\s*[:.)\-\u2013]\s*(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$",
+                  re.IGNORECASE)
 _MD = re.compile(r"^#{1,6}\s*(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\s*[.):]?\s+(?P<t>.+)$", re.IGNORECASE)
 _TAB = re.compile(r"^(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\.?\s*\t\s*(?P<t>.+)$", re.IGNORECASE)
 _NUM = re.compile(r"^(?P<n>\d{1,2})\s?[.)]\s*(?P<t>\S.*)$")

@@ -72,6 +72,20 @@ def flatten_cells(s: str, sep: str = " ") -> str:
     return s.replace(CELL_BREAK, sep) if CELL_BREAK in s else s
 
 
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+QUOTED_SHARE = 0.3  # share of non-empty lines starting with ">" that makes a text a quoted e-mail
+
+
+def _unquote(text: str) -> str:
+    """Minutes forwarded or answered by e-mail carry "> " before every quoted line: drop the
+    marks (the quoted text is the minutes) when many lines have them."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    quoted = sum(1 for ln in lines if ln.lstrip().startswith(">"))
+    if not lines or quoted < QUOTED_SHARE * len(lines):
+        return text
+    return _QUOTE_MARK.sub("", text)
+
+
 def _split_pages(text: str) -> tuple[list[Line], bool]:
     has_ff = PAGE_BREAK in text
     out: list[Line] = []
@@ -173,13 +187,13 @@ def _remove_running_lines(lines: list[Line]) -> None:
     """Drop headers/footers repeated at the top or bottom of many pages.
 
     The first occurrence is kept when it opens the document: a running header
-    on page 1 is usually the document's title and date.
+    on page 1 is usually the document's title and date (unless it numbers the page).
     """
     by_page: dict[int, list[int]] = {}
     for i, ln in enumerate(lines):
         if ln.text and ln.page is not None:
             by_page.setdefault(ln.page, []).append(i)
-    if len(by_page) < 3:
+    if len(by_page) < 2:
         return
     edge: Counter[str] = Counter()
     where: dict[str, list[int]] = {}
@@ -192,11 +206,12 @@ def _remove_running_lines(lines: list[Line]) -> None:
             edge[key] += 1
             where.setdefault(key, []).append(i)
     opening = set(by_page[min(by_page)][:3])
-    need = max(3, len(by_page) // 2)
+    need = 2 if len(by_page) == 2 else max(3, len(by_page) // 2)  # a two-page PDF repeats it once
     for key, n in edge.items():
         if n >= need:
+            paginated = re.search(r"\b(?:side|page|s\.)\s*#", key) is not None
             for k, i in enumerate(where[key]):
-                if k == 0 and i in opening:
+                if k == 0 and i in opening and not paginated:  # "Referat – X – side 1" is no title
                     continue
                 lines[i].text = ""
 
@@ -377,7 +392,7 @@ def _assign_side_pages(lines: list[Line], marks: list[int | None]) -> None:
 
 def clean_text(text: str) -> Cleaned:
     """Normalise extracted minutes text into clean lines (see module docstring)."""
-    text = normalise_chars(text)
+    text = _unquote(normalise_chars(text))
     lines, has_ff = _split_pages(text)
     marks = _mark_chrome(lines, has_ff)
     if not has_ff:

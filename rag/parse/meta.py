@@ -117,13 +117,15 @@ def body_from_title(title: str) -> str | None:
         if name:
             return f"{word} {name}"
     # "Temagruppe for psykiatri og misbrug Referat 28.11.2023": the name runs in lower case.
-    named = _LOWER_NAME.match(title[m.end() :]) if _NAMED_GROUPS.search(word) and not m.group("def") else None
+    named = _LOWER_NAME.match(title[m.end() :]) if _NAMED_GROUPS.search(word) else None
     if named:
-        return f"{word} {named.group(1)}"
+        return f"{_definite(word) if m.group('def') else word} {named.group(1)}"
     return _definite(word)
 
 
-_LOWER_NAME = re.compile(r"\s+((?:for|om)(?:\s+(?!den\b|d\.|kl\.)[a-zæøå][\wæøå\-]*){1,5})")
+# The name runs in lower case, acronyms allowed: "for psykiatri og misbrug", "for IV-behandling i nærområdet".
+_LOWER_NAME = re.compile(
+    r"\s+((?:for|om)(?:\s+(?!den\b|d\.|kl\.)(?:[a-zæøå][\wæøå\-]*|[A-ZÆØÅ]{2,}-[a-zæøå][\wæøå\-]*)){1,5})")
 
 
 def _name_after(text: str) -> str:

@@ -215,7 +215,8 @@ def parse_minutes(text: str, source: str, settings: ParseSettings | None = None)
     cres = detect_cluster(regions, settings.cluster_aliases, settings.cluster_places)
     warnings.extend(cres.warnings)
 
-    body = _body(title, fields, header_text, agenda, warnings, _front_lines(lay))
+    above = [ln.text for ln in lay.lines[:lay.first] if ln.text and len(ln.text) <= 100]
+    body = _body(title, fields, header_text, agenda, warnings, _front_lines(lay), above)
     place = (
         meta.place_from_fields(fields)
         or meta.place_from_title([title or "", *title_lines])
@@ -248,16 +249,26 @@ def _body(
     agenda: list[AgendaItem],
     warnings: list[str],
     front: list[str] | None = None,
+    above: list[str] | None = None,
 ) -> str | None:
     """The group that met: from the title, an "Emne:" field, a line of the front matter
-    ("Klyngestyregruppen i Midtklyngen" under a letterhead), "mødet i X", else the text."""
+    ("Klyngestyregruppen i Midtklyngen" under a letterhead), "mødet i X", else the text.
+    A fuller name of the same group above the first item wins ("Følgegruppen for IV-behandling
+    i nærområdet" over an e-mail subject's "følgegruppemøde")."""
     found = (meta.body_from_title(title) if title else None) or meta.body_from_fields(fields)
+    named = [b for s in front or [] if (b := meta.body_from_title(s))]
+    fuller = [b for s in above or [] if (b := meta.body_from_title(s))]
     if found:
-        return found
-    for s in front or []:
-        found = meta.body_from_title(s)
-        if found:
-            return found
+        # "Referat fra følgegruppemøde" in the e-mail subject, "Følgegruppen for IV-behandling
+        # i nærområdet" on the title line: the same group, the full name.
+        # "Sundhedsklynge Aarhus" over "Klyngestyregruppen for Aarhusklyngen": the letterhead names
+        # the cluster, the line under it the group that met.
+        groups = [b for b in named if not b.lower().startswith("sundhedsklynge")]
+        if found.lower().startswith("sundhedsklynge") and groups:
+            return groups[0]
+        return max((b for b in named + fuller if b.lower().startswith(found.lower())), key=len, default=found)
+    if named:
+        return named[0]
     m = _MEETING_OF.search(header_text)
     if m and meta.body_from_title(m.group(1)):
         return meta.body_from_title(m.group(1))

@@ -219,6 +219,11 @@ TIME_LABEL_RE = re.compile(rf"^(?:{TIME_LABELS})$", re.IGNORECASE)
 
 
 _BARE_LABELS = frozenset({"deltagere", "mødedeltagere", "afbud", "fraværende", "gæster", "medlemmer"})
+# A two-column metadata table printed to PDF loses its cell break: "Mødested Favrskov Rådhus, …".
+# Only labels no sentence starts with, followed by a capital or a digit.
+_GLUED_LABEL = re.compile(
+    r"^\s*(?P<label>(?i:mødested|mødedato|mødetidspunkt|mødeleder|referent))\s+(?P<value>[A-ZÆØÅ0-9].*)$")
+GLUED_LABEL_MAX = 120
 
 
 def match_label(line: str) -> tuple[str, str] | None:
@@ -226,6 +231,9 @@ def match_label(line: str) -> tuple[str, str] | None:
     m = LABEL_LINE.match(line)
     if m:
         return re.sub(r"\s+", " ", m.group("label").lower()), m.group("value").strip()
+    m = _GLUED_LABEL.match(line)
+    if m and len(line.strip()) <= GLUED_LABEL_MAX:
+        return m.group("label").lower(), m.group("value").strip()
     m = PARTICIPANT_LABEL_BARE.match(line)
     if m and len(line.strip()) <= 60:
         label = re.sub(r"\s+", " ", m.group("label").lower())
@@ -284,7 +292,7 @@ ARTEFACT_RES = [
         re.IGNORECASE,
     ),
     re.compile(r"^se alle (?:dagsordener|referater)\b.*$", re.IGNORECASE),
-    re.compile(r"^(?:opdateret|senest opdateret|publiceret)\s*:?\s*\d.*$", re.IGNORECASE),
+    re.compile(r"^(?:opdateret|senest opdateret|sidst opdateret|publiceret)\s*:?\s*\d.*$", re.IGNORECASE),
     # Breaks in the meeting's schedule, printed between items: "PAUSE (kl. 10.20-10.30)", "Frokost".
     re.compile(r"^(?:pause|kaffepause|frokost|frokostpause)\s*(?:\(?\s*(?:kl\.?\s*)?[\d.:\s\-–]+\)?)?$",
                re.IGNORECASE),

@@ -9,6 +9,10 @@ body, date and place.
   besluttet:" / "Drøftelse og beslutning:", an HTML <dl> agenda with a <time datetime> and a
   metadata table, an agenda list followed by "Ad N)" (DOCX), and items numbered 23-29 with
   "Page N of M" footers and numbered "Bilag:" lists.
+- ``unseen3/``: an eDoc-style DOCX ("Punkt N:" headings, "Sagsnr.:" lines), a Chromium PDF with
+  sub-points 2.1-2.3 and a page-numbering running header, minutes quoted in an e-mail reply ("> ",
+  "Pkt. N", "Konklusion:"), a CMS page with <h3> items, a sidebar and an update stamp, a DOCX with a
+  table of contents and "Sag N:" headings, and a two-page PDF with a label-value table without colons.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from rag.ingest import load_document
 from rag.parse import parse_minutes
 
 HERE = Path(__file__).parent
-CASES = [(folder, name, gold) for folder in ("unseen", "unseen2")
+CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3")
          for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
