@@ -146,3 +146,35 @@ def test_a_who_question_for_a_role_no_item_names_says_so_first():
     named = AgendaItem(number="1", title="Velkomst", text="Mødeleder: Lone Hansen. Dagsordenen blev godkendt.")
     m = _meeting(named)
     assert "fremgår ikke" not in _ask("Hvem var mødeleder på mødet?", "who", m, [_hit(m, named)])
+
+
+def test_a_question_word_inside_a_longer_word_of_the_minutes_counts():
+    """'flytter' ~ 'Indflytningen': the sentence with the date answers 'hvornår flytter …'."""
+    item = AgendaItem(number="3", title="Sundhedshuset i Hobro – status", text=(
+        "Byggeriet af sundhedshuset er forsinket af vejret. Håndværkerne arbejder nu på tredje sal. "
+        "Indflytningen udskydes til 1. juni 2025, og der holdes en åbningsdag i juni."))
+    m = _meeting(item)
+    answer = _ask("Hvornår flytter man ind i sundhedshuset?", "when", m, [_hit(m, item)])
+    assert "1. juni 2025" in answer
+
+
+def test_the_front_matter_gives_way_to_an_item_of_its_meeting_except_for_who_questions():
+    from dataclasses import replace
+
+    from rag.answer.select import select_items
+    from rag.types import HEADER
+
+    item = AgendaItem(number="3", title="IV-behandling i nærområdet",
+                      text="Beslutning: Aftalen om IV-behandling blev godkendt.", decision="Aftalen blev godkendt.")
+    m = replace(_meeting(item), header=HeaderUnit(text="Dagsorden: 3. IV-behandling i nærområdet\n"
+                                                        "Deltagere: Lone Hansen, sundhedschef"))
+    head = Chunk(id="m1:header", meeting_id=m.id, file=m.file, item=HEADER, title="", text=m.header.text,
+                 search_text=m.header.text, cluster=m.cluster, body=m.body, date=m.date)
+    hits = (_hit(m, item), Hit(chunk=head, score=0.95, dense_score=0.9, lexical_score=1.0, coverage=1.0))
+    retrieval = Retrieval(hits=hits, query_terms=("ivbehandl",))
+    got, _ = select_items(Query(text="Hvad blev besluttet om IV-behandling?", intent="decision"), retrieval,
+                          {m.id: m}, min_coverage=0.2)
+    assert [s.number for s in got] == ["3"]
+    got, _ = select_items(Query(text="Hvem deltog i mødet om IV-behandling?", intent="who"), retrieval,
+                          {m.id: m}, min_coverage=0.2)
+    assert [s.number for s in got] == ["3", HEADER]

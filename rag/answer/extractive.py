@@ -77,6 +77,8 @@ RESOLVED_BONUS = 2.5  # a decision statement, in answers to "what was decided"
 RESOLVED_OTHER = 1.0  # ... in fact/where answers (amount/when/who weigh their own kind of fact)
 YEAR_WEIGHT = 0.3  # a year of the question, in a sentence
 CHUNK_BONUS = 0.6  # a sentence in the item's best-matching chunk
+PART_WEIGHT = 0.7  # a question term found inside a longer word of the sentence
+MIN_PART = 4
 LIST_EXTRA = 50  # words a list may run over the budget: its entries are the answer
 HEADER_CACHE_SIZE = 4096  # meetings whose header date lines are kept (LRU)
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
@@ -108,6 +110,12 @@ def _feature(sentence: str, query: Query) -> float:
     return 0.8 if intent == "decision" and DECIDED.search(sentence) else 0.0
 
 
+def _in(term: str, words: set[str]) -> bool:
+    """The term is a word of the sentence or, from ``MIN_PART`` letters, part of one: Danish
+    derives and compounds freely ("flytter" ~ "Indflytningen", "borgerinddragelse")."""
+    return term in words or (len(term) >= MIN_PART and any(term in w for w in words))
+
+
 def _has_person(text: str) -> bool:
     for m in _NAME.finditer(text):
         if m.group(0).split()[0].lower() not in _ORG_WORDS:
@@ -119,7 +127,7 @@ def _evidence(query: Query, quotes: list[str], item_text: str, terms: list[str],
               analyzer: Callable[[str], list[str]]) -> bool:
     """Do the quoted sentences that speak of the question's topic carry the kind of fact
     asked for (an amount, a date, a person)?"""
-    topical = [q for q in quotes if not terms or set(analyzer(q)) & set(terms)] or quotes
+    topical = [q for q in quotes if not terms or any(_in(t, set(analyzer(q))) for t in terms)] or quotes
     joined = " ".join(topical)
     if query.intent == "amount":
         if _MONEY_Q.search(query.text) and not _MONEY.search(joined):
@@ -162,7 +170,7 @@ def _score_sentences(query: Query, terms: list[str], idf: dict[str, float], pool
         if is_heading(sent):
             continue
         have = set(analyzer(sent))
-        lexical = sum(idf.get(t, 1.0) for t in terms if t in have)
+        lexical = sum(idf.get(t, 1.0) * (1.0 if t in have else PART_WEIGHT) for t in terms if _in(t, have))
         feat = _feature(sent, query) + (NUMBER_BONUS if _NUMBER.search(sent) else 0.0)
         local = CHUNK_BONUS if sent[:60] in matched else 0.0
         scored.append(_Scored(i, sent, lexical + feat * (1.0 if lexical > 0 else 0.5) + local))

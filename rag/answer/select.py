@@ -101,6 +101,12 @@ def select_items(
             keep.append(sel)
         if len(keep) >= MAX_ITEMS.get(query.intent, 3):
             break
+    if query.intent != "who":
+        # The front matter lists the agenda; an item of the same meeting says what it decided.
+        # (It stays for who-questions: its participant lists answer them.)
+        with_items = {s.meeting.id for s in keep if s.number != HEADER}
+        keep = [s for s in keep if not (s.number == HEADER and s.meeting.id in with_items
+                                        and not is_asked_unit(s.hit.chunk, query))]
     if query.prefer_recent and keep:
         # "the newest": of the items that answer, only the latest meeting's.
         latest = max(s.meeting.date or "" for s in keep)
