@@ -86,6 +86,8 @@ class Query:
     entities: tuple[str, ...] = ()
     """Proper names in the question ("Lemvig", "Ervin"): a cited item must mention them."""
     terms_removed: tuple[str, ...] = field(default=())
+    abbreviations: tuple[tuple[str, str], ...] = ()
+    """(abbreviation, phrase) the question defines: "de lokale samarbejdsråd (LSR)" - either names it."""
 
     @property
     def has_period(self) -> bool:
@@ -326,6 +328,36 @@ def _frame_words(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_WORDS_THEN_ABBR = re.compile(r"((?:[^\W\d_][\w-]*\s+){0,3}[^\W\d_][\w-]*)\s*\(\s*([A-ZÆØÅ]{2,6})\s*\)")
+_ABBR_THEN_WORDS = re.compile(r"\b([A-ZÆØÅ]{2,6})\s*\(\s*([^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*\)")
+
+
+def _spelled_out(abbr: str, words: list[str]) -> str | None:
+    """The shortest tail of ``words`` that ``abbr`` abbreviates: it starts with the abbreviation's
+    first letter and holds its letters in order ("LSR" <- "lokale samarbejdsråd")."""
+    for k in range(len(words) - 1, -1, -1):
+        if words[k][:1].lower() != abbr[0].lower():
+            continue
+        letters = iter("".join(words[k:]).lower())
+        if all(ch in letters for ch in abbr.lower()) and len(words) - k <= len(abbr):
+            return " ".join(words[k:])
+    return None
+
+
+def _abbreviations(text: str) -> tuple[tuple[str, str], ...]:
+    """Abbreviations the question spells out: "lokale samarbejdsråd (LSR)", "LSR (lokale samarbejdsråd)"."""
+    out = []
+    for m in _WORDS_THEN_ABBR.finditer(text):
+        phrase = _spelled_out(m.group(2), m.group(1).split())
+        if phrase:
+            out.append((m.group(2), phrase))
+    for m in _ABBR_THEN_WORDS.finditer(text):
+        phrase = _spelled_out(m.group(1), m.group(2).split())
+        if phrase and phrase == m.group(2).strip():
+            out.append((m.group(1), phrase))
+    return tuple(dict.fromkeys(out))
+
+
 # "Hvordan er udgifterne fordelt?", "Hvorfor steg budgettet?": about costs, but the answer is
 # an arrangement or a reason, not a figure.
 _HOW_OR_WHY = re.compile(r"^\W*(?:hvordan|hvorfor)\b", re.I)
@@ -367,4 +399,5 @@ def parse_query(text: str, aliases: dict[str, list[str]]) -> Query:
         meeting_plan=bool(_MEETING_PLAN_Q.search(text)),
         entities=tuple(_entities(text, [(a, b) for a, b in spans])),
         terms_removed=removed + _frame_words(text),
+        abbreviations=_abbreviations(text),
     )

@@ -457,9 +457,29 @@ class Retriever:
         if not terms:
             return 0.0
         have, ordered = self._item_terms(chunk.meeting_id, chunk.item)
-        total = sum(weights.get(t, 1.0) for t in terms)
-        found = sum(weights.get(t, 1.0) * _presence(t, have, ordered) for t in terms)
+        groups = self._term_groups(query, tuple(terms))
+        grouped = {t for group in groups for side in group for t in side}
+        total = sum(weights.get(t, 1.0) for t in terms if t not in grouped)
+        found = sum(weights.get(t, 1.0) * _presence(t, have, ordered) for t in terms if t not in grouped)
+        for sides in groups:  # "LSR" or "lokale samarbejdsråd": the better-covered spelling counts
+            mass = [sum(weights.get(t, 1.0) for t in side) for side in sides]
+            share = max(sum(weights.get(t, 1.0) * _presence(t, have, ordered) for t in side) / m
+                        for side, m in zip(sides, mass, strict=True) if m)
+            total += max(mass)
+            found += max(mass) * share
         return found / total if total else 0.0
+
+    def _term_groups(self, query: Query, terms: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """The question's terms of each abbreviation and its spelled-out phrase (two sides)."""
+        if not query.abbreviations:
+            return ()
+        analyzer = self.index.lexical.analyzer
+        out = []
+        for abbr, phrase in query.abbreviations:
+            sides = (tuple(t for t in analyzer(abbr) if t in terms), tuple(t for t in analyzer(phrase) if t in terms))
+            if all(sides):
+                out.append(sides)
+        return tuple(out)
 
     @staticmethod
     def _boost(chunk: Chunk | _Head, query: Query) -> float:

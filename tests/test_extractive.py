@@ -178,3 +178,22 @@ def test_the_front_matter_gives_way_to_an_item_of_its_meeting_except_for_who_que
     got, _ = select_items(Query(text="Hvem deltog i mødet om IV-behandling?", intent="who"), retrieval,
                           {m.id: m}, min_coverage=0.2)
     assert [s.number for s in got] == ["3", HEADER]
+
+
+def test_an_abbreviation_the_question_spells_out_is_met_by_either_spelling():
+    from rag.answer.select import select_items
+
+    item = AgendaItem(number="4", title="Psykiatri", text="De lokale samarbejdsråd mødes fire gange om året.")
+    m = _meeting(item)
+    retrieval = Retrieval(hits=(_hit(m, item),), query_terms=("lokal", "samarbejdsråd", "lsr"), analyzer=analyze)
+    query = Query(text="Hvad laver de lokale samarbejdsråd (LSR)?", intent="fact", entities=("LSR",),
+                  abbreviations=(("LSR", "lokale samarbejdsråd"),))
+    got, _ = select_items(query, retrieval, {m.id: m}, min_coverage=0.2)
+    assert [s.number for s in got] == ["4"]
+    got, note = select_items(replace_abbr(query), retrieval, {m.id: m}, min_coverage=0.2)
+    assert got == [] and "LSR" in (note or "")
+
+
+def replace_abbr(query: Query) -> Query:
+    from dataclasses import replace
+    return replace(query, abbreviations=())

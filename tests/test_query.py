@@ -129,3 +129,13 @@ def test_frequency_and_duration_words_frame_the_question(text, topic):
     from rag.lexical import analyze
     from rag.retrieve import content_terms
     assert content_terms(parse_query(text, ALIASES), analyze) == analyze(topic)
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("Hvad siger referaterne om de lokale samarbejdsråd (LSR) i psykiatrien?", (("LSR", "lokale samarbejdsråd"),)),
+    ("Hvad er status på LSR (lokale samarbejdsråd)?", (("LSR", "lokale samarbejdsråd"),)),
+    ("Samarbejdet med Steno Diabetes Center Aarhus (SDCA)?", (("SDCA", "Steno Diabetes Center Aarhus"),)),
+    ("status på telemedicin (KOL)", ()),  # letters that do not spell the words before them
+])
+def test_abbreviations_the_question_spells_out(text, pairs):
+    assert parse_query(text, ALIASES).abbreviations == pairs

@@ -21,6 +21,7 @@ from rag.index import id_bitmap, top_exact
 from rag.pipeline import Pipeline
 from rag.query import _alias_keys, find_clusters, parse_query
 from rag.retrieve import Filters, Retriever, _presence
+from rag.settings import DEFAULT_CLUSTER_ALIASES as ALIASES
 from rag.text import normalize_ws
 from tests.conftest import GOLD_QUESTIONS
 
@@ -256,3 +257,18 @@ def test_header_date_lines_are_cached_and_bounded(pipeline: Pipeline, monkeypatc
     for mid in meetings:
         extractive_mod._date_lines(meetings[mid])
     assert len(extractive_mod._date_lines_cache) <= 2
+
+
+def test_coverage_counts_an_abbreviation_or_its_spelled_out_phrase(pipeline: Pipeline) -> None:
+    """Midtklyngen's psychiatry item says "LSR", not "lokale samarbejdsråd": with the question's
+    "(LSR)" it covers the question fully, without it only partly."""
+    retriever = pipeline.retriever()
+    with_abbr = parse_query("Hvad siger referaterne om de lokale samarbejdsråd (LSR) i psykiatrien?", ALIASES)
+    plain = parse_query("Hvad siger referaterne om de lokale samarbejdsråd og LSR i psykiatrien?", ALIASES)
+
+    def coverage(query) -> float:
+        hits = retriever.retrieve(query, None, 20).hits
+        return next(h.coverage for h in hits if h.chunk.file.startswith("001_") and h.chunk.item == "8")
+
+    assert coverage(with_abbr) == pytest.approx(1.0)
+    assert coverage(plain) < 0.5

@@ -145,10 +145,16 @@ def _mentions(hit: Hit, query: Query, retrieval: Retrieval, meetings: Mapping[st
     if sel is None:
         return False
     cluster = (sel.meeting.cluster or "").casefold()
+    spelled = dict(query.abbreviations)
     for name in query.entities:
         if len(name) >= 3 and name.casefold() in cluster:
             continue  # the meeting's cluster names it: "Akutafdelingen i Midt" in Midtklyngen's minutes
-        terms = [t for t in retrieval.analyzer(name) if len(t) >= 3]
-        if terms and not any(_has_term(t, sel.terms) for t in terms):
+        if not _names(name, sel, retrieval) and not (name in spelled and _names(spelled[name], sel, retrieval)):
             return False
     return True
+
+
+def _names(name: str, sel: Selected, retrieval: Retrieval) -> bool:
+    """The item holds the name (some spelling of it); "LSR" may be spelled out in the item."""
+    terms = [t for t in retrieval.analyzer(name) if len(t) >= 3]
+    return not terms or any(_has_term(t, sel.terms) for t in terms)
