@@ -17,7 +17,8 @@ from rag.parse import patterns as P
 from rag.parse.clean import Line, flatten_cells
 from rag.types import CELL_BREAK
 
-_AD = re.compile(r"^(?:AD|Ad)\s*\.?\s*(?:punkt|pkt\.?)?\s*(?P<n>\d{1,2})\b\s*[:.)]?\s*(?P<t>.*)$")
+_AD = re.compile(r"^(?:AD|Ad|ad(?=\s+\d{1,2}\s*[\t:.)]?\s*[A-ZÆØÅ]))\s*\.?\s*(?:punkt|pkt\.?)?\s*(?P<n>\d{1,2})\b"
+                 r"\s*[:.)]?\s*(?P<t>.*)$")  # lower-case "ad 1<TAB>Godkendelse" only before a capital
 _PUNKT = re.compile(
     r"^(?:punkt|pkt\.?|dagsordens\s*punkt|dagsordenpunkt)\s*(?:nr\.?\s*)?(?P<n>\d{1,2})\b"
     r"\s*(?:[:.)\-\u2013]\s*)?(?P<t>.*)$",

@@ -38,6 +38,8 @@ _MEETING_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 
+# A letter's dateline, "Horsens, den 23. januar 2025": when the letter was written, not the meeting.
+_DATELINE = re.compile(r"^\s*[A-ZÆØÅ][\wæøå.-]+(?:\s[A-ZÆØÅ][\wæøå.-]+)?,\s*(?:den\s+|d\.\s*)?$")
 _DIGIT = re.compile(r"\d")
 
 SOURCE_WEIGHT = {
@@ -99,7 +101,7 @@ def _hits_in(text: str, source: str, order: int, rank_bonus: float) -> list[Date
             score += 1.0
         if _TIME.search(text):
             score += 1.0
-        if _OTHER_MEETING.search(text[:start]):
+        if _OTHER_MEETING.search(text[:start]) or _DATELINE.match(text[:start]):
             score -= 3.0
         context = bool(_MEETING_CONTEXT.search(text[:start])) and not _OTHER_MEETING.search(text[:start])
         if year is None:

@@ -18,7 +18,8 @@ from rag.parse import patterns as P
 
 _GROUP = (
     r"(?:klynge)?styregruppe|fokusgruppe|temagruppe|arbejdsgruppe|følgegruppe|driftsgruppe|"
-    r"koordineringsgruppe|styregruppe|implementeringsgruppe|ledergruppe|sundhedsforum|klyngeforum|"
+    r"koordineringsgruppe|koordinationsgruppe|styregruppe|implementeringsgruppe|ledergruppe|sundhedsforum|"
+    r"klyngeforum|"
     r"samarbejdsråd|klyngeråd|brugerråd|sundhedsudvalg|udvalg|bestyrelse|direktion|netværk|forum|råd|"
     r"sundhedsklynge"
 )
@@ -27,7 +28,7 @@ _GROUP_WORD = re.compile(
 )
 _DIRECTION = re.compile(r"^(?:Syd|Nord|Øst|Vest|Midt|Nordvest|Sydvest|Nordøst|Sydøst)$")
 _NAMED_GROUPS = re.compile(
-    r"(?:fokus|tema|arbejds|følge|drifts|koordinerings|implementerings)gruppe", re.IGNORECASE
+    r"(?:fokus|tema|arbejds|følge|drifts|koordinerings|koordinations|implementerings)gruppe", re.IGNORECASE
 )
 _PLACE_WORDS = re.compile(
     r"hospital|rådhus|mødelokale|lokale|kommune|center|centret|huset|hus\b|vej\b|gade\b|allé|sal\b|"
@@ -119,7 +120,8 @@ def body_from_title(title: str) -> str | None:
     # "Temagruppe for psykiatri og misbrug Referat 28.11.2023": the name runs in lower case.
     named = _LOWER_NAME.match(title[m.end() :]) if _NAMED_GROUPS.search(word) else None
     if named:
-        return f"{_definite(word) if m.group('def') else word} {named.group(1)}"
+        name = re.sub(r"(?:\s+(?:i|på|for|om|og|af|til|med|ved|fra))+$", "", named.group(1))  # "… i Horsensklyngen"
+        return f"{_definite(word) if m.group('def') else word} {name}"
     return _definite(word)
 
 

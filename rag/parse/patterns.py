@@ -222,7 +222,7 @@ _BARE_LABELS = frozenset({"deltagere", "mødedeltagere", "afbud", "fraværende",
 # A two-column metadata table printed to PDF loses its cell break: "Mødested Favrskov Rådhus, …".
 # Only labels no sentence starts with, followed by a capital or a digit.
 _GLUED_LABEL = re.compile(
-    r"^\s*(?P<label>(?i:mødested|mødedato|mødetidspunkt|mødeleder|referent))\s+(?P<value>[A-ZÆØÅ0-9].*)$")
+    r"^\s*(?P<label>(?i:mødested|sted|mødedato|dato|mødetidspunkt|tidspunkt|mødeleder|referent|deltagere|afbud|fraværende))\s+(?P<value>[A-ZÆØÅ0-9].*)$")
 GLUED_LABEL_MAX = 120
 
 

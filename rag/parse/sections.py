@@ -73,11 +73,20 @@ _OUTCOME = re.compile(
 )
 
 
+# "Det blev aftalt, at …" opening a line: a decision log's way of writing the decision.
+_AGREED_LINE = re.compile(r"^\s*det blev (?:endvidere |desuden |også )?(?:aftalt|besluttet|vedtaget)\b", re.I)
+
+
 def implicit_outcome(sections: tuple[Section, ...]) -> str | None:
-    """The outcome written after the proposal in an item with no decision heading: the text
-    that follows the last "indstilling" section's "At …" lines, when it reports what happened."""
+    """The outcome in an item with no decision heading: the text that follows the last
+    "indstilling" section's "At …" lines when it reports what happened, or, in an item with no
+    headings at all, everything from the first line that opens "Det blev aftalt, at …"."""
     if any(s.name in P.DECISION_SECTIONS for s in sections):
         return None
+    if len(sections) == 1 and sections[0].name == PREAMBLE:
+        lines = sections[0].text.split("\n")
+        start = next((k for k, line in enumerate(lines) if _AGREED_LINE.match(line)), None)
+        return tidy_text(lines[start:]) if start is not None else None
     proposal = next((s for s in reversed(sections) if s.name == "indstilling" and s.text.strip()), None)
     if proposal is None or proposal is not sections[-1]:
         return None  # a background section follows: what comes after the proposal is no outcome

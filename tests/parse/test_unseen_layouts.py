@@ -13,6 +13,10 @@ body, date and place.
   sub-points 2.1-2.3 and a page-numbering running header, minutes quoted in an e-mail reply ("> ",
   "Pkt. N", "Konklusion:"), a CMS page with <h3> items, a sidebar and an update stamp, a DOCX with a
   table of contents and "Sag N:" headings, and a two-page PDF with a label-value table without colons.
+- ``unseen4/``: item titles in a per-item DOCX table, a PDF whose decision box precedes the case and
+  whose metadata labels lack colons, a plain-text decision log ("ad 1<TAB>", "Det blev aftalt, at"),
+  an HTML agenda table with Ansvarlig/Frist columns, numbering that restarts for orientation items
+  (a known gap), and a PDF that opens with a cover letter and the agenda before the minutes.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from rag.ingest import load_document
 from rag.parse import parse_minutes
 
 HERE = Path(__file__).parent
-CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3")
+CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4")
          for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
@@ -35,7 +39,16 @@ def _norm(s: str | None) -> str:
     return re.sub(r"\s+", " ", s or "").strip().lower()
 
 
-@pytest.mark.parametrize("folder, name, gold", CASES, ids=[f"{f}/{n}" for f, n, _ in CASES])
+# Layouts the parser does not handle yet, with the reason (the test then must fail: strict xfail).
+KNOWN_GAPS = {
+    "unseen4/e_midt_genstart.docx": "numbering that restarts at 1 under 'Punkter til orientering' (gold O1-O3): "
+                                     "the second run is read as part of item 5",
+}
+
+
+@pytest.mark.parametrize("folder, name, gold", [
+    pytest.param(f, n, g, id=f"{f}/{n}", marks=pytest.mark.xfail(reason=KNOWN_GAPS[f"{f}/{n}"], strict=True))
+    if f"{f}/{n}" in KNOWN_GAPS else pytest.param(f, n, g, id=f"{f}/{n}") for f, n, g in CASES])
 def test_unseen_layout_parses_to_gold(folder: str, name: str, gold: dict) -> None:
     doc = load_document(HERE / folder / name)
     m = parse_minutes(doc.text, doc.path)
