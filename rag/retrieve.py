@@ -293,7 +293,9 @@ class Retriever:
                 f"(der er referater fra: {have})."
             ), None
         date_from, date_to = filters.date_from, filters.date_to
-        if query.has_period and not query.soft_period:
+        # A soft period ("i 2021") may be when the topic happened; with no topic at all ("hvad
+        # besluttede Midtklyngen i 2021?") it can only be when the meetings were held.
+        if query.has_period and (not query.soft_period or not has_terms):
             date_from = max(filter(None, [date_from, query.date_from]), default=None)
             date_to = min(filter(None, [date_to, query.date_to]), default=None)
         scopes = None if filters.scopes is None else frozenset(filters.scopes)

@@ -197,3 +197,17 @@ def test_an_abbreviation_the_question_spells_out_is_met_by_either_spelling():
 def replace_abbr(query: Query) -> Query:
     from dataclasses import replace
     return replace(query, abbreviations=())
+
+
+def test_a_date_or_year_is_no_answer_to_how_many_but_a_number_word_is():
+    dated = AgendaItem(number="4", title="Temadag om hjerneskade", text=(
+        "Hjerneskadesamrådet afholdt en temadag 21. september 2022. På temadagen drøftede deltagerne samarbejdet."))
+    m = _meeting(dated)
+    query = Query(text="Hvor mange deltog i temadagen?", intent="amount")
+    retrieval = Retrieval(hits=(_hit(m, dated),), query_terms=("deltog", "temadag"), analyzer=analyze)
+    assert answer_extractive(query, retrieval, {m.id: m}, min_coverage=0.2).refused
+    counted = AgendaItem(number="4", title="Temadag om hjerneskade", text=(
+        "Hjerneskadesamrådet afholdt en temadag 21. september 2022. Tre kommuner deltog i temadagen."))
+    m = _meeting(counted)
+    answer = _ask("Hvor mange deltog i temadagen?", "amount", m, [_hit(m, counted)])
+    assert "Tre kommuner deltog" in answer

@@ -27,3 +27,12 @@ def test_month_without_meetings_searches_the_items_that_speak_of_it(fake_setting
 def test_month_without_meetings_is_still_refused_otherwise(fake_settings, question):
     answer = Pipeline(fake_settings).ask(question)
     assert answer.refused and "i den periode" in answer.answer
+
+
+def test_a_year_is_the_meetings_year_when_the_question_has_no_topic(fake_settings):
+    """'i 2021' may be when a topic happened ("ledsagelse i 2018"); a question with no topic can
+    only mean the meetings of that year, and Midtklyngen met in 2019."""
+    pipeline = Pipeline(fake_settings)
+    answer = pipeline.ask("Hvad besluttede Midtklyngen i 2021?")
+    assert answer.refused and "i den periode" in answer.answer
+    assert not pipeline.ask("Hvad besluttede Midtklyngen i 2019?").refused

@@ -38,6 +38,12 @@ _WHEN = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_NUMBER_WORD = re.compile(
+    r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|tredive|fyrre|hundrede|tusinde?|halvdelen|"
+    r"dobbelt)\b", re.IGNORECASE)
+_DATES_AND_YEARS = re.compile(
+    rf"{NUMERIC_DATE.pattern}|\b\d{{1,2}}\.\s*(?:{MONTH_RE})\b|\b(?:19|20)\d\d\b|\bkl\.?\s?\d{{1,2}}(?:[.:]\d\d)?",
+    re.IGNORECASE)
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+\b")
 _ORG_WORDS = {
     "fokusgruppen", "fokusgruppe", "sundhed", "sundhedsstyregruppen", "klyngestyregruppen", "region",
@@ -100,7 +106,7 @@ def _feature(sentence: str, query: Query) -> float:
     if intent == "amount":
         if _MONEY_Q.search(query.text):
             return 1.5 if _MONEY.search(sentence) else 0.0
-        return 1.0 if _NUMBER.search(sentence) else 0.0
+        return 1.0 if _NUMBER.search(sentence) or _NUMBER_WORD.search(sentence) else 0.0
     if intent == "when":
         return 1.2 if _WHEN.search(sentence) else 0.0
     if intent == "who":
@@ -132,8 +138,9 @@ def _evidence(query: Query, quotes: list[str], item_text: str, terms: list[str],
     if query.intent == "amount":
         if _MONEY_Q.search(query.text) and not _MONEY.search(joined):
             return False
-        if not _NUMBER.search(joined):
-            return False
+        counts = _DATES_AND_YEARS.sub(" ", joined)
+        if not (_NUMBER.search(counts) or _NUMBER_WORD.search(counts)):
+            return False  # "hvor mange deltog i temadagen 21. september 2022?": a date is no count
         if query.soft_period and query.date_from and query.date_to and query.date_from[:4] == query.date_to[:4]:
             return query.date_from[:4] in item_text  # "udgifter i 2020": the item must speak of 2020
         return True
