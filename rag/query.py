@@ -86,6 +86,9 @@ class Query:
     entities: tuple[str, ...] = ()
     """Proper names in the question ("Lemvig", "Ervin"): a cited item must mention them."""
     terms_removed: tuple[str, ...] = field(default=())
+    period_is_topic: bool = False
+    """Read the one month the question names as when the topic happened, not the meetings' month
+    (set on a second try, when the minutes of that month did not answer)."""
     abbreviations: tuple[tuple[str, str], ...] = ()
     """(abbreviation, phrase) the question defines: "de lokale samarbejdsråd (LSR)" - either names it."""
 

@@ -302,7 +302,9 @@ class Retriever:
         key = _ScopeKey(tuple(present), date_from, date_to, tuple(query.dates), query.latest_meeting, scopes)
         rows, refusal = self._scoped_rows(key)
         one_month = bool(query.date_from and query.date_to and query.date_from[:7] == query.date_to[:7])
-        if refusal and has_terms and one_month and (date_from, date_to) != (filters.date_from, filters.date_to):
+        topic_asked = query.period_is_topic and one_month and has_terms
+        if (refusal or topic_asked) and has_terms and one_month and (
+                (date_from, date_to) != (filters.date_from, filters.date_to)):
             # No meeting in the month the question names ("blev netværksmødet holdt i november
             # 2020?"), but items of other meetings may speak of that month: then it is when the
             # topic happened, and those items (only they) are searched. Their labels carry the
@@ -313,6 +315,9 @@ class Retriever:
             if not unspoken:
                 year, month = int(key.topic_month[:4]), int(key.topic_month[5:])  # type: ignore[index]
                 month_name = f"{DANISH_MONTHS[month - 1]} {year}"
+                if not refusal:  # meetings were held that month, but their minutes did not answer
+                    return speaking, None, (f"Referaterne fra møder i {month_name} svarer ikke på spørgsmålet; "
+                                            f"disse punkter fra andre møder omtaler {month_name}:")
                 return speaking, None, (f"Der er ingen referater fra møder i {month_name}; "
                                         f"disse punkter fra andre møder omtaler {month_name}:")
         return rows, refusal, None
