@@ -261,7 +261,7 @@ class Pipeline:
                                    self.settings.retrieval.min_relevance, self.settings.retrieval.dense_margin)
         if answer.refused and query.clusters and not retrieval.refusal:
             answer = self._mentioned_elsewhere(query, filters, top_k) or answer
-        if answer.refused and not retrieval.refusal and query.has_period and not query.period_is_topic:
+        if answer.refused and not retrieval.refusal and query.one_month and not query.period_is_topic:
             # "… ved audit i oktober 2024": the month may be when the topic happened, and the
             # minutes of October 2024 are about something else. Items that speak of it may answer.
             second = retriever.retrieve(replace(query, period_is_topic=True), filters, top_k)

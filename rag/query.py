@@ -97,6 +97,11 @@ class Query:
         return self.date_from is not None or self.date_to is not None
 
     @property
+    def one_month(self) -> bool:
+        """The question's period is a single month ("i januar 2023")."""
+        return bool(self.date_from and self.date_to and self.date_from[:7] == self.date_to[:7])
+
+    @property
     def meeting_context(self) -> bool:
         """The answer relies on meeting metadata (date, place, region), which the header holds."""
         return (self.has_period or bool(self.dates) or self.latest_meeting or self.prefer_recent

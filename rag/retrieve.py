@@ -301,9 +301,7 @@ class Retriever:
         scopes = None if filters.scopes is None else frozenset(filters.scopes)
         key = _ScopeKey(tuple(present), date_from, date_to, tuple(query.dates), query.latest_meeting, scopes)
         rows, refusal = self._scoped_rows(key)
-        one_month = bool(query.date_from and query.date_to and query.date_from[:7] == query.date_to[:7])
-        topic_asked = query.period_is_topic and one_month and has_terms
-        if (refusal or topic_asked) and has_terms and one_month and (
+        if (refusal or query.period_is_topic) and has_terms and query.one_month and (
                 (date_from, date_to) != (filters.date_from, filters.date_to)):
             # No meeting in the month the question names ("blev netværksmødet holdt i november
             # 2020?"), but items of other meetings may speak of that month: then it is when the

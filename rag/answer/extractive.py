@@ -41,9 +41,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER_WORD = re.compile(
     r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|tredive|fyrre|hundrede|tusinde?|halvdelen|"
     r"dobbelt)\b", re.IGNORECASE)
-_DATES_AND_YEARS = re.compile(
-    rf"{NUMERIC_DATE.pattern}|\b\d{{1,2}}\.\s*(?:{MONTH_RE})\b|\b(?:19|20)\d\d\b|\bkl\.?\s?\d{{1,2}}(?:[.:]\d\d)?",
-    re.IGNORECASE)
+_DATE = rf"{NUMERIC_DATE.pattern}|\b\d{{1,2}}\.\s*(?:{MONTH_RE})\b"  # "22.06.17", "10.januar", "27. januar"
+_DATES_AND_YEARS = re.compile(rf"{_DATE}|\b(?:19|20)\d\d\b|\bkl\.?\s?\d{{1,2}}(?:[.:]\d\d)?", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+\b")
 _ORG_WORDS = {
     "fokusgruppen", "fokusgruppe", "sundhed", "sundhedsstyregruppen", "klyngestyregruppen", "region",
@@ -122,6 +121,10 @@ def _in(term: str, words: set[str]) -> bool:
     return term in words or (len(term) >= MIN_PART and any(term in w for w in words))
 
 
+def _speaks_of(words: set[str], terms: list[str]) -> bool:
+    return any(_in(t, words) for t in terms)
+
+
 def _has_person(text: str) -> bool:
     for m in _NAME.finditer(text):
         if m.group(0).split()[0].lower() not in _ORG_WORDS:
@@ -133,7 +136,7 @@ def _evidence(query: Query, quotes: list[str], item_text: str, terms: list[str],
               analyzer: Callable[[str], list[str]]) -> bool:
     """Do the quoted sentences that speak of the question's topic carry the kind of fact
     asked for (an amount, a date, a person)?"""
-    topical = [q for q in quotes if not terms or any(_in(t, set(analyzer(q))) for t in terms)] or quotes
+    topical = [q for q in quotes if not terms or _speaks_of(set(analyzer(q)), terms)] or quotes
     joined = " ".join(topical)
     if query.intent == "amount":
         if _MONEY_Q.search(query.text) and not _MONEY.search(joined):
@@ -283,7 +286,7 @@ def _citation(sel: Selected, quote: str) -> Citation:
 # labelled date/place line ("Tidspunkt:", "Sted:"). A participant list names regions and
 # years too, so those words alone do not make a date line.
 _WHEN_WHERE = re.compile(
-    rf"{NUMERIC_DATE.pattern}|\b\d{{1,2}}\.\s*(?:{MONTH_RE})\b|\b(?:{MONTH_RE})\.?\s+\d{{4}}\b|\bkl\.?\s?\d|"
+    rf"{_DATE}|\b(?:{MONTH_RE})\.?\s+\d{{4}}\b|\bkl\.?\s?\d|"
     r"\b(?:dato|mødedato|tidspunkt|tid|sted|mødested|mødelokale|lokale|adresse)\s*:",
     re.IGNORECASE,
 )
