@@ -29,7 +29,7 @@ from typing import Literal
 from rag.chunk import format_date
 from rag.dates import MONTH_RE, MONTHS, expand_year
 from rag.lexical import STOPWORDS, term
-from rag.text import normalize_ws, sentences
+from rag.text import NUMBER_WORDS, normalize_ws, sentences
 from rag.types import HEADER, Citation, Hit
 
 logger = logging.getLogger(__name__)
@@ -78,8 +78,6 @@ _INSTRUCTION = re.compile(
     r"|\bsvar (?:at|kun|altid)\b|</?\s*kilde\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_NUMBER_WORDS = {"to": "2", "tre": "3", "fire": "4", "fem": "5", "seks": "6", "syv": "7", "otte": "8",
-                 "ni": "9", "ti": "10", "elleve": "11", "tolv": "12", "tyve": "20", "hundrede": "100"}
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
     (re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b"), "dmy"),
@@ -193,7 +191,7 @@ class _Source:
         numbers = {_norm_number(n) for n in _NUMBER.findall(rest)}
         numbers |= {str(y) for _, _, y in dates if y}
         words = {w.lower() for w in _WORD.findall(text)}
-        numbers |= {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
+        numbers |= {NUMBER_WORDS[w] for w in words if w in NUMBER_WORDS}
         by_prefix: dict[str, list[str]] = {}
         for w in words:
             if len(w) >= 5:

@@ -153,6 +153,10 @@ def _fmt(iso: str) -> str:
     return f"{d.day}.{d.month}.{d.year}"
 
 
+_Groups = tuple[tuple[tuple[str, ...], ...], ...]  # per abbreviation: (its terms, its phrase's terms)
+GROUPS_CACHE_SIZE = 256
+
+
 @dataclass(frozen=True)
 class _ScopeKey:
     """Everything the allowed rows of a question depend on, once its clusters are checked."""
@@ -236,6 +240,7 @@ class Retriever:
         for c in self._clusters:
             self.aliases.setdefault(c, implicit_aliases(c))
         self._terms_cache: LRU[tuple[str, str], tuple[frozenset[str], tuple[str, ...]]] = LRU(TERMS_CACHE_SIZE)
+        self._groups: LRU[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], _Groups] = LRU(GROUPS_CACHE_SIZE)
         self._scopes: LRU[_ScopeKey, tuple[np.ndarray | None, str | None]] = LRU(SCOPE_CACHE_SIZE)
         # Recent query vectors: a question asked again (a suggested question, a retry, the
         # cluster-wide second look in Pipeline._mentioned_elsewhere) is not embedded twice.
@@ -474,17 +479,23 @@ class Retriever:
             found += max(mass) * share
         return found / total if total else 0.0
 
-    def _term_groups(self, query: Query, terms: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    def _term_groups(self, query: Query, terms: tuple[str, ...]) -> _Groups:
         """The question's terms of each abbreviation and its spelled-out phrase (two sides)."""
         if not query.abbreviations:
             return ()
-        analyzer = self.index.lexical.analyzer
-        out = []
-        for abbr, phrase in query.abbreviations:
-            sides = (tuple(t for t in analyzer(abbr) if t in terms), tuple(t for t in analyzer(phrase) if t in terms))
-            if all(sides):
-                out.append(sides)
-        return tuple(out)
+
+        def compute() -> _Groups:
+            analyzer = self.index.lexical.analyzer
+            out = []
+            for abbr, phrase in query.abbreviations:
+                sides = (tuple(t for t in analyzer(abbr) if t in terms),
+                         tuple(t for t in analyzer(phrase) if t in terms))
+                if all(sides):
+                    out.append(sides)
+            return tuple(out)
+
+        # Asked once per candidate item: analyse the question's abbreviations once.
+        return self._groups.get_or_compute((query.abbreviations, terms), compute)
 
     @staticmethod
     def _boost(chunk: Chunk | _Head, query: Query) -> float:

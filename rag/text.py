@@ -25,6 +25,10 @@ _RUNS_ON = {
     "som", "samt", "eller", "ved", "under", "over", "mellem", "hos", "efter", "før", "de", "vores",
 }
 _WS = re.compile(r"\s+")
+# Numbers minutes write as words ("de to årlige møder"), with their value.
+NUMBER_WORDS = {"to": "2", "tre": "3", "fire": "4", "fem": "5", "seks": "6", "syv": "7", "otte": "8",
+                "ni": "9", "ti": "10", "elleve": "11", "tolv": "12", "tyve": "20", "tredive": "30",
+                "fyrre": "40", "hundrede": "100", "tusind": "1000", "tusinde": "1000"}
 _HEADING = re.compile(r"^[A-ZÆØÅ][\wæøåÆØÅ /-]{0,40}:$")
 
 

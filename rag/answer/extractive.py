@@ -22,7 +22,7 @@ from rag.dates import MONTH_RE, NUMERIC_DATE
 from rag.lexical import analyze
 from rag.query import Query
 from rag.retrieve import Retrieval
-from rag.text import is_heading, normalize_ws, sentences
+from rag.text import NUMBER_WORDS, is_heading, normalize_ws, sentences
 from rag.types import HEADER, Answer, Citation, Meeting
 
 REFUSAL = "Det fremgår ikke af referaterne."
@@ -38,9 +38,7 @@ _WHEN = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_NUMBER_WORD = re.compile(
-    r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|tredive|fyrre|hundrede|tusinde?|halvdelen|"
-    r"dobbelt)\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
 _DATE = rf"{NUMERIC_DATE.pattern}|\b\d{{1,2}}\.\s*(?:{MONTH_RE})\b"  # "22.06.17", "10.januar", "27. januar"
 _DATES_AND_YEARS = re.compile(rf"{_DATE}|\b(?:19|20)\d\d\b|\bkl\.?\s?\d{{1,2}}(?:[.:]\d\d)?", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+\b")

@@ -266,7 +266,7 @@ def _body(
         groups = [b for b in named if not b.lower().startswith("sundhedsklynge")]
         if found.lower().startswith("sundhedsklynge") and groups:
             return groups[0]
-        return max((b for b in named + fuller if b.lower().startswith(found.lower())), key=len, default=found)
+        return max((b for b in fuller if b.lower().startswith(found.lower())), key=len, default=found)  # ⊇ named
     if named:
         return named[0]
     m = _MEETING_OF.search(header_text)
