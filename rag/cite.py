@@ -60,7 +60,8 @@ _MARKERS_RUN = r"(?:\s*\[[^\]\n]{0,40}\])*"
 _END = re.compile(rf"([.!?…]){_MARKERS_RUN}(?=\s+|$)")
 _LIST = re.compile(r"^\s*(?:[-*•·▪◦]|\d{1,2}[.)])\s+")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_ITEM_REF = re.compile(r"\b(?:dagsordens)?(?:punkt|pkt\.?)\s*(\d{1,2})\b", re.IGNORECASE)
+# "punkt 3", "pkt. 12", "punkt O1" (item 1 of a group numbered anew, e.g. "Punkter til orientering")
+_ITEM_REF = re.compile(r"\b(?:dagsordens)?(?:punkt|pkt\.?)\s*([A-ZÆØÅ]?\d{1,2})\b", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*")
 _REFUSAL = re.compile(
     r"fremgår ikke|ikke (?:nævnt|oplyst|beskrevet|omtalt|fremgår)|ingen oplysninger|"

@@ -54,12 +54,11 @@ def resolve(hit: Hit, meetings: Mapping[str, Meeting],
     if hit.chunk.item == HEADER:
         text, title, decision, order = header_text(m), "Mødets forside og deltagerliste", None, -1
     else:
-        found = [i for i in m.items if i.number == hit.chunk.item]
+        found = [(k, i) for k, i in enumerate(m.items) if i.number == hit.chunk.item]
         if not found:
             return None
-        item = found[0]
+        order, item = found[0]  # agenda order, also for "O1" after item 5
         text, title, decision = item.text, item.title, item.decision
-        order = int(item.number) if item.number.isdigit() else 999
     return Selected(
         hit=hit, meeting=m, number=hit.chunk.item, title=title, text=text, decision=decision,
         order=order,

@@ -72,6 +72,12 @@ class Candidate:
     indent: int
     extra: str = ""
     score: float = 0.0
+    prefix: str = ""  # a group's letter when numbering restarts per group: "O" in "O1"
+
+    @property
+    def label(self) -> str:
+        """The item number as cited: "4", or "O1" for item 1 under "Punkter til orientering"."""
+        return f"{self.prefix}{self.number}"
 
 
 _LEADER = re.compile(r"\s*(?:\.{3,}|…+|_{3,})\s*(?:side\s*)?\d{0,3}\s*$", re.IGNORECASE)

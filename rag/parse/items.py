@@ -44,6 +44,7 @@ class Selection:
     items: list[Candidate]
     toc: list[Candidate] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    group_lines: set[int] = field(default_factory=set)  # "Punkter til orientering": in no item's text
 
 
 class _SectionIndex:
@@ -348,6 +349,58 @@ def _strip_page_numbers(toc: list[Candidate]) -> None:
             c.title = m.group("t")
 
 
+# A heading that opens a group of agenda items numbered from 1 again ("Punkter til orientering",
+# "Orienteringssager", "Til drøftelse"); its key word's letter prefixes the group's numbers: O1, O2.
+_GROUP_HEADING = re.compile(
+    r"^(?:[A-Z]\.?\s+)?(?:(?:punkter|sager|emner)\s+til\s+|til\s+)?"
+    r"(?P<key>orientering|beslutning|drøftelse|godkendelse|meddelelse|lukket)"
+    r"(?:s?(?:punkter|sager|emner)|er|ssager)?\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _restarted_groups(
+    chain: list[Candidate], cands: list[Candidate], lines: list[Line], sec: _SectionIndex
+) -> list[tuple[int, list[Candidate]]]:
+    """Runs 1..k after the agenda that restart its numbering under a group heading.
+
+    Each member must open an item (its next line is a section heading such as "Referat"),
+    so a numbered list at the end of the last item stays its text. Returns (group heading
+    line, run) pairs; the run's numbers get the heading's letter ("O1").
+    """
+    if not chain:
+        return []
+    out: list[tuple[int, list[Candidate]]] = []
+    kind, after = chain[0].kind, chain[-1].line
+    used = {c.line for c in chain}
+    rest = [c for c in cands if c.line > after and c.kind == kind and c.line not in used]
+    i = 0
+    while i < len(rest):
+        c = rest[i]
+        head = _prev_text(lines, c.line)
+        m = _GROUP_HEADING.match(lines[head].text.strip()) if head is not None and c.number == 1 else None
+        if m is None or head is None or head <= after:
+            i += 1
+            continue
+        run = [c]
+        for o in rest[i + 1:]:
+            if o.number == run[-1].number + 1:
+                run.append(o)
+            elif o.number > run[-1].number + 1:
+                break
+        opens = [(n := _next_text(lines, o.end)) is not None and sec.name[n] is not None for o in run]
+        if not all(opens):
+            i += 1
+            continue
+        letter = m.group("key")[0].upper()
+        for o in run:
+            o.prefix = letter
+        out.append((head, run))
+        after = run[-1].line
+        i = rest.index(run[-1]) + 1
+    return out
+
+
 def select_items(lines: list[Line], cands: list[Candidate]) -> Selection:
     """Choose the agenda items among the candidates (see module docstring)."""
     sec = _SectionIndex(lines)
@@ -365,7 +418,11 @@ def select_items(lines: list[Line], cands: list[Candidate]) -> Selection:
         anchored = _match_titles_in_body(chain, lines)
         if anchored:
             sel = Selection(anchored, toc=chain)
-    numbers = [c.number for c in sel.items]
+    groups = _restarted_groups(sel.items, cands, lines, sec)
+    if groups:
+        sel.items = sel.items + [c for _, run in groups for c in run]
+        sel.group_lines = {line for line, _ in groups}
+    numbers = [c.number for c in sel.items if not c.prefix]
     if numbers and numbers[0] != 1:
         sel.warnings.append(f"agenda numbering starts at {numbers[0]}")
     missing = sorted(set(range(numbers[0], numbers[-1] + 1)) - set(numbers)) if numbers else []

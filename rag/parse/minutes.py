@@ -74,6 +74,7 @@ class _Layout:
     toc: list[Candidate]
     header_blocks: list[B.Block]
     moved: set[int]
+    group_lines: set[int]  # group headings between items ("Punkter til orientering")
 
 
 def _locate(lines: list[Line], warnings: list[str]) -> _Layout:
@@ -99,7 +100,7 @@ def _locate(lines: list[Line], warnings: list[str]) -> _Layout:
     if moved:
         warnings.append(f"moved {len(moved)} metadata/attendance lines from items to the header")
     header_blocks.sort(key=lambda b: b.start)
-    return _Layout(lines, items, first, sel.toc, header_blocks, moved)
+    return _Layout(lines, items, first, sel.toc, header_blocks, moved, sel.group_lines)
 
 
 def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
@@ -110,15 +111,15 @@ def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
     attendance: list[str] = []
     for k, c in enumerate(lay.items):
         end = lay.items[k + 1].line if k + 1 < len(lay.items) else len(lines)
-        body = [lines[i].text for i in range(c.end, end) if i not in lay.moved]
+        body = [lines[i].text for i in range(c.end, end) if i not in lay.moved and i not in lay.group_lines]
         if c.extra:
             body = c.extra.split("\n") + body
         sections = split_sections(body)
         # The agenda list's wording is the title as printed in the agenda.
-        title = toc_titles.get(c.number) or c.title or f"Punkt {c.number}"
+        title = (None if c.prefix else toc_titles.get(c.number)) or c.title or f"Punkt {c.label}"
         agenda.append(
             AgendaItem(
-                number=str(c.number),
+                number=c.label,
                 title=title,
                 text=tidy_text(body),
                 sections=sections,

@@ -35,6 +35,7 @@ _SECTION_PHRASES: list[tuple[str, str]] = [
     (r"baggrund", "sagsfremstilling"),
     (r"resum[eé]", "sagsfremstilling"),
     (r"drøftelse(?:r|n)?", "drøftelse"),
+    (r"orientering(?=\s*(?::|$))", "sagsfremstilling"),  # an orientation item's content, "Orientering:"
     (r"[\wæøå]+s\s+beslutning", "beslutning"),
     (r"beslutning(?:er)?", "beslutning"),
     (r"referat", "beslutning"),

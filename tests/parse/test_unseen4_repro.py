@@ -86,3 +86,63 @@ def test_koordinationsgruppen_is_a_group() -> None:  # e: body None
         """
     )
     assert m.body == "Koordinationsgruppen"
+
+
+def test_numbering_that_restarts_under_a_group_heading_gets_the_groups_letter() -> None:  # e
+    m = parse(
+        """
+        Referat
+        Koordinationsgruppen, Midtklyngen
+        Dato: 6. marts 2025
+
+        1. Godkendelse af dagsorden
+        Beslutning
+        Godkendt.
+
+        2. Budget 2025
+        Indstilling
+        Det indstilles, at budgettet godkendes.
+        Beslutning
+        Budgettet blev godkendt.
+
+        Punkter til orientering
+
+        1. Demens – status
+        Orientering
+        41 praksis bruger den fælles skabelon.
+        Referat
+        Taget til efterretning.
+
+        2. Eventuelt
+        Referat
+        Næste møde 12. juni 2025.
+        """
+    )
+    assert outline(m) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025"), ("O1", "Demens – status"),
+                          ("O2", "Eventuelt")]
+    assert "Punkter til orientering" not in item(m, "2").text  # the group heading is no item's text
+    assert item(m, "O1").decision == "Taget til efterretning."
+
+
+def test_a_numbered_list_after_the_last_item_stays_its_text() -> None:
+    m = parse(
+        """
+        Referat
+        Klyngestyregruppe Nord
+        Dato: 6. marts 2025
+
+        1. Godkendelse af dagsorden
+        Beslutning
+        Godkendt.
+
+        2. Opgaver til orientering
+        Beslutning
+        Sekretariatet følger op på disse punkter:
+
+        Til orientering
+        1. Demensstrategien sendes ud
+        2. Tal for genindlæggelser
+        """
+    )
+    assert outline(m) == [("1", "Godkendelse af dagsorden"), ("2", "Opgaver til orientering")]
+    assert "Demensstrategien sendes ud" in item(m, "2").text

@@ -16,7 +16,7 @@ body, date and place.
 - ``unseen4/``: item titles in a per-item DOCX table, a PDF whose decision box precedes the case and
   whose metadata labels lack colons, a plain-text decision log ("ad 1<TAB>", "Det blev aftalt, at"),
   an HTML agenda table with Ansvarlig/Frist columns, numbering that restarts for orientation items
-  (a known gap), and a PDF that opens with a cover letter and the agenda before the minutes.
+  under "Punkter til orientering" (cited O1-O3), and a PDF that opens with a cover letter and the agenda before the minutes.
 """
 
 from __future__ import annotations
@@ -40,10 +40,7 @@ def _norm(s: str | None) -> str:
 
 
 # Layouts the parser does not handle yet, with the reason (the test then must fail: strict xfail).
-KNOWN_GAPS = {
-    "unseen4/e_midt_genstart.docx": "numbering that restarts at 1 under 'Punkter til orientering' (gold O1-O3): "
-                                     "the second run is read as part of item 5",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("folder, name, gold", [
