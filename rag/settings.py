@@ -63,6 +63,12 @@ class EmbedderSettings(BaseModel):
     )
     batch_size: int = Field(16, ge=1, description="Passages per embedding batch.")
     threads: int | None = Field(None, ge=1, description="CPU threads for the embedder (None: library default).")
+    dtype: Literal["float32", "bfloat16"] = Field(
+        "float32",
+        description="sentence_transformers: weight precision. bfloat16 embeds ~1.8x faster on CPUs with "
+        "AVX512-BF16 or AMX (vectors differ slightly, cosine ~0.999, so it is its own embedder id); "
+        "ignored by the other backends.",
+    )
 
 
 class GeneratorSettings(BaseModel):

@@ -95,6 +95,15 @@ def _prefixes(st: SentenceTransformer, name: str) -> tuple[str, str]:
     return "", ""
 
 
+def _cpu_has_bf16() -> bool:
+    """Native bfloat16 matrix maths (x86 AVX512-BF16 or AMX; Linux /proc/cpuinfo)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(re.search(r"\b(?:avx512_bf16|amx_bf16)\b", flags))
+
+
 class SentenceTransformersEmbedder(BatchingEmbedder):
     """Embeds with a local sentence-transformers model on the CPU, L2-normalised."""
 
@@ -113,6 +122,12 @@ class SentenceTransformersEmbedder(BatchingEmbedder):
             raise BackendUnavailable(
                 f"could not load sentence-transformers model from {folder}: {exc}"
             ) from exc
+        self._bf16 = settings.dtype == "bfloat16"
+        if self._bf16:
+            if not _cpu_has_bf16():
+                logger.warning("this CPU has no AVX512-BF16/AMX: bfloat16 embedding is emulated and slower "
+                               "than float32 (RAG_EMBEDDER__DTYPE=float32)")
+            self._st = self._st.to(torch.bfloat16)
         self._batch_size = settings.batch_size
         self._query_prefix, self._doc_prefix = _prefixes(self._st, name)
         get_dim = (
@@ -122,7 +137,9 @@ class SentenceTransformersEmbedder(BatchingEmbedder):
         if dim is None:  # some custom heads do not declare it
             dim = int(self._encode(["dim probe"], "").shape[1])
         self.dim: int = int(dim)
-        self.id = f"st:{name}"
+        # bfloat16 weights give other vectors (cosine ~0.999): an index built with one is not queried
+        # with the other.
+        self.id = f"st:{name}" + ("@bf16" if settings.dtype == "bfloat16" else "")
         self.max_tokens: int | None = self._st.max_seq_length
         # One encode at a time: torch already uses every thread it is given.
         self._lock = threading.Lock()
@@ -148,7 +165,10 @@ class SentenceTransformersEmbedder(BatchingEmbedder):
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        return np.ascontiguousarray(out, dtype=np.float32)
+        vecs = np.ascontiguousarray(out, dtype=np.float32)
+        if self._bf16 and len(vecs):  # normalised in bfloat16: ~3 significant digits
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True).clip(min=1e-12)
+        return vecs
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:

@@ -168,3 +168,19 @@ def test_cached_hub_name_loads_from_the_local_cache(
     emb = SentenceTransformersEmbedder(_settings("intfloat/multilingual-e5-mini"))
     assert emb.id == "st:multilingual-e5-mini"
     np.testing.assert_allclose(emb.embed_query(QUERY), _raw_encode(raw, ["query: " + QUERY])[0], atol=1e-5)
+
+
+@pytest.mark.slow
+def test_bfloat16_weights_are_their_own_embedder_with_close_unit_vectors(
+    minilm: SentenceTransformersEmbedder,
+) -> None:
+    settings = EmbedderSettings(backend="sentence_transformers", model=str(MINILM_DIR), dtype="bfloat16")
+    bf16 = SentenceTransformersEmbedder(settings)
+    assert bf16.id == minilm.id + "@bf16"  # an fp32 index refuses bf16 queries, and back
+    docs = bf16.embed_documents(DOCS)
+    assert docs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-5)
+    cos = np.sum(docs * minilm.embed_documents(DOCS), axis=1)
+    assert cos.min() > 0.99, cos  # bfloat16 keeps ~3 significant digits, not another model
+    scores = docs @ bf16.embed_query(QUERY)
+    assert int(np.argmax(scores)) == 0
