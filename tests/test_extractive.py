@@ -211,3 +211,12 @@ def test_a_date_or_year_is_no_answer_to_how_many_but_a_number_word_is():
     m = _meeting(counted)
     answer = _ask("Hvor mange deltog i temadagen?", "amount", m, [_hit(m, counted)])
     assert "Tre kommuner deltog" in answer
+
+
+def test_a_profession_answers_a_who_question():
+    item = AgendaItem(number="6", title="Ledsageraftalen",
+                      text="Ifølge aftalen er det afdelingssygeplejersken, der indgår aftalen om ledsagelse. "
+                           "Inden for psykiatrien håndterer socialrådgiverne ordningen.")
+    m = _meeting(item)
+    answer = _ask("Hvem på hospitalet kan træffe beslutning om ledsagelse?", "who", m, [_hit(m, item)])
+    assert "socialrådgiverne" in answer

@@ -62,7 +62,12 @@ _RESOLVED = re.compile(
 # A meeting role a who-question asks for by name ("Hvem var mødeleder?").
 _ASKED_ROLE = re.compile(
     r"\b(mødeleder|ordstyrer|referent|næstformand|formand|sekretær|tovholder|dirigent)(?:en|e|er|erne|ne)?\b", re.I)
-_ROLE = re.compile(r"formand|direktør|chef|leder|referent|konsulent|sekretær|læge|repræsentant|medlem", re.I)
+# A role or profession answers "who" as well as a name: "afdelingssygeplejersken", "socialrådgiverne".
+_ROLE = re.compile(
+    r"formand|direktør|chef|leder|referent|konsulent|sekretær|læge|repræsentant|medlem|"
+    r"sygeplejer|rådgiver|terapeut|jordemoder|visitator|koordinator|sagsbehandler",
+    re.I,
+)
 
 # Quote budget in words per item, by number of items in the answer: short answers
 # (median ≤ 80 words) that still carry the decision and the asked facts.
