@@ -260,11 +260,12 @@ class Pipeline:
         answer = answer_extractive(query, retrieval, retriever.index.meetings,
                                    self.settings.retrieval.min_relevance, self.settings.retrieval.dense_margin)
         if answer.refused and query.clusters and not retrieval.refusal:
-            answer = self._mentioned_elsewhere(query, filters, top_k) or answer
+            answer = self._mentioned_elsewhere(query, filters, top_k, retrieval.query_vector) or answer
         if answer.refused and not retrieval.refusal and query.one_month and not query.period_is_topic:
             # "… ved audit i oktober 2024": the month may be when the topic happened, and the
             # minutes of October 2024 are about something else. Items that speak of it may answer.
-            second = retriever.retrieve(replace(query, period_is_topic=True), filters, top_k)
+            second = retriever.retrieve(replace(query, period_is_topic=True), filters, top_k,
+                                        retrieval.query_vector)
             if second.note and second.hits:
                 retry = answer_extractive(query, second, retriever.index.meetings,
                                           self.settings.retrieval.min_relevance, self.settings.retrieval.dense_margin)
@@ -327,14 +328,14 @@ class Pipeline:
             out.insert(pos + 1, Hit(chunk=header, score=out[pos].score))
         return tuple(out)
 
-    def _mentioned_elsewhere(self, query, filters, top_k) -> Answer | None:  # type: ignore[no-untyped-def]
+    def _mentioned_elsewhere(self, query, filters, top_k, query_vector) -> Answer | None:  # type: ignore[no-untyped-def]
         """When a cluster's own minutes are silent, items of other clusters that name it.
 
         Such an item is cited only when its own text names the asked cluster, and
         the answer says first that the cluster's own minutes do not answer.
         """
         retriever = self.retriever()
-        wide = retriever.retrieve(replace(query, clusters=()), filters, top_k)
+        wide = retriever.retrieve(replace(query, clusters=()), filters, top_k, query_vector)
         aliases = retriever.aliases
         meetings = retriever.index.meetings
         keep = []

@@ -14,7 +14,7 @@ import heapq
 import logging
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -85,6 +85,8 @@ class Retrieval:
     """Cached analysed terms of a whole item, by (meeting id, item)."""
     note: str | None = None
     """What an answer must say first about how its scope was read (e.g. no meeting in the month)."""
+    query_vector: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """The question's embedding, for a second retrieval of the same question in another scope."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -364,8 +366,13 @@ class Retriever:
             return rows, "Der er ingen referater, som du har adgang til, der passer til spørgsmålet."
         return rows, None
 
-    def retrieve(self, query: Query, filters: Filters | None = None, top_k: int | None = None) -> Retrieval:
-        """Agenda items for ``query``, best first; see the module docstring for the contract."""
+    def retrieve(self, query: Query, filters: Filters | None = None, top_k: int | None = None,
+                 query_vector: np.ndarray | None = None) -> Retrieval:
+        """Agenda items for ``query``, best first; see the module docstring for the contract.
+
+        ``query_vector``: the embedding of ``query.text`` from an earlier retrieval (a second try
+        in another scope embeds nothing).
+        """
         filters = filters or Filters()
         top_k = top_k or self.settings.top_k
         analyzer = self.index.lexical.analyzer
@@ -379,7 +386,7 @@ class Retriever:
             return Retrieval(hits=(), refusal=refusal, query_terms=tuple(terms), term_weights=weights,
                              analyzer=analyzer, item_terms=self.item_terms)
         k = self.settings.candidates
-        qvec = self._query_vector(query.text)
+        qvec = query_vector if query_vector is not None else self._query_vector(query.text)
         dense = self.index.dense_search(qvec, k, allowed)
         lexical = self.index.lexical_search(query.text, k, allowed)
         fused = self._fuse(dense, lexical)
@@ -387,7 +394,7 @@ class Retriever:
         if query.about_meeting:
             hits = self._with_front_matter(hits, top_k, allowed, query, terms, weights)
         return Retrieval(hits=tuple(hits[: max(top_k, 1)]), query_terms=tuple(terms), term_weights=weights,
-                         analyzer=analyzer, item_terms=self.item_terms, note=note)
+                         analyzer=analyzer, item_terms=self.item_terms, note=note, query_vector=qvec)
 
     def _with_front_matter(self, hits: list[Hit], top_k: int, allowed: np.ndarray | None, query: Query,
                            terms: list[str], weights: dict[str, float]) -> list[Hit]:

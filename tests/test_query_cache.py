@@ -37,3 +37,15 @@ def test_repeated_question_is_embedded_once_and_the_cache_is_bounded(fake_settin
         retriever.retrieve(parse_query(text, aliases))
     retriever.retrieve(q)  # pushed out by three newer questions: embedded again
     assert counting.queries.count(q.text) == 2
+
+
+def test_a_second_retrieval_of_the_same_question_reuses_its_vector_without_the_cache(fake_settings, monkeypatch):
+    base = Pipeline(fake_settings)
+    counting = CountingEmbedder(base.embedder)
+    pipeline = Pipeline(fake_settings, embedder=counting)
+    monkeypatch.setattr(pipeline.retriever()._qvecs, "size", 0)  # as in the benchmarks: every miss embeds
+    # Randersklyngen's own minutes are silent: the answer looks for other clusters' items naming it
+    # (a second retrieval without the cluster filter) and still embeds the question once.
+    answer = pipeline.ask("Hvad besluttede Randersklyngen om helikopterlandingspladser på taget?")
+    assert answer.refused
+    assert len(counting.queries) == 1

@@ -16,7 +16,8 @@ body, date and place.
 - ``unseen4/``: item titles in a per-item DOCX table, a PDF whose decision box precedes the case and
   whose metadata labels lack colons, a plain-text decision log ("ad 1<TAB>", "Det blev aftalt, at"),
   an HTML agenda table with Ansvarlig/Frist columns, numbering that restarts for orientation items
-  under "Punkter til orientering" (cited O1-O3), and a PDF that opens with a cover letter and the agenda before the minutes.
+  under "Punkter til orientering" (cited O1-O3), and a PDF that opens with a cover letter and the
+  agenda before the minutes.
 """
 
 from __future__ import annotations
