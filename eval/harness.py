@@ -244,6 +244,18 @@ def _report(summary: dict[str, Any], rows: list[dict[str, Any]], naive: dict[str
     return "\n".join(lines)
 
 
+def _read_baseline(path: Path, console: Console) -> dict[str, Any] | None:
+    """The committed summary to diff against; a missing or unreadable one means no diff."""
+    if not path.exists():
+        return None
+    try:
+        base = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        console.print(f"[yellow]baseline {path} is not a summary JSON ({exc}); no diff shown[/yellow]")
+        return None
+    return base if isinstance(base, dict) else None
+
+
 def run_eval(settings: Settings, *, questions: Path, minutes: Path, out_dir: Path, baseline: Path,
              compare: str | None, console: Console) -> dict[str, Any]:
     """Build the eval index, ask every gold question, write results; returns the summary."""
@@ -272,7 +284,7 @@ def run_eval(settings: Settings, *, questions: Path, minutes: Path, out_dir: Pat
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     _plots(rows, summary, out)
     (out / "report.md").write_text(_report(summary, rows, naive), encoding="utf-8")
-    base = json.loads(baseline.read_text(encoding="utf-8")) if baseline.exists() else None
+    base = _read_baseline(baseline, console)
     console.print(diff_table(summary, base, naive))
     if naive:
         console.print("naive key_fact_recall = facts anywhere in its top-5 chunks (the ~800 words an LLM would "

@@ -1,7 +1,7 @@
 """Candidate agenda-item headings: every line that *could* open item N.
 
 Minutes number their items in many ways: "3. Title", "10.Forslag", "AD. 9:",
-"Ad punkt 4", "Punkt 4: Title", "Dagsordenspunkt 2", "## 1. Title", a DOCX
+"Ad punkt 4", "Punkt 4: Title", "Dagsordenspunkt 2", "§ 4 Title", "## 1. Title", a DOCX
 table row "3<TAB>Title<TAB>Ansvarlig", "3 Title" or a lone "3" above the
 title. Sub-lists, numbered tables and lone page numbers produce the same
 shapes; ``items.py`` decides which candidates form the agenda. This module
@@ -28,6 +28,8 @@ _PUNKT = re.compile(
 # has no title).
 _SAG = re.compile(r"^sag\s+(?:nr\.?\s*)?(?P<n>\d{1,2})\s*[:.)\-\u2013]\s*(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$",
                   re.IGNORECASE)
+# "§ 3  Title" (a statute-like layout); "§ 79 i serviceloven" is a reference, not an item.
+_PARAGRAPH = re.compile(r"^§\s*(?P<n>\d{1,2})\.?\s+(?P<t>[A-ZÆØÅ\"'“].*)$")
 _MD = re.compile(r"^#{1,6}\s*(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\s*[.):]?\s+(?P<t>.+)$", re.IGNORECASE)
 _TAB = re.compile(r"^(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\.?\s*\t\s*(?P<t>.+)$", re.IGNORECASE)
 _NUM = re.compile(r"^(?P<n>\d{1,2})\s?[.)]\s*(?P<t>\S.*)$")
@@ -39,6 +41,8 @@ _ROMAN = re.compile(
     r"^(?:(?:punkt|pkt\.?)\s+)?(?P<r>X{0,3}(?:IX|IV|V?I{0,3}))[.)]\s+(?P<t>[A-ZÆØÅ\"'“].*)$"
 )
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+# "C. Title" / "C)<TAB>Title": items lettered A, B, C … (I, V and X read as roman numerals).
+_LETTER = re.compile(r"^(?P<l>[A-HJ-UWYZ])[.)]\s+(?P<t>[A-ZÆØÅ\"'“].*)$")
 # "V. Hansen, overlæge" / "I. Juul (PLO)": an initial before a name, not an item numbered V or I.
 _NAME_ENTRY = re.compile(r"^[A-ZÆØÅ][\wæøå\-]+(?:\s+[A-ZÆØÅ][\wæøå\-]+){0,2}\s*[,(/]")
 
@@ -76,7 +80,10 @@ class Candidate:
 
     @property
     def label(self) -> str:
-        """The item number as cited: "4", or "O1" for item 1 under "Punkter til orientering"."""
+        """The item number as cited: "4"; "O1" for item 1 under "Punkter til orientering"; "C"
+        for the third of lettered items."""
+        if self.kind == "letter":
+            return chr(ord("A") + self.number - 1)
         return f"{self.prefix}{self.number}"
 
 
@@ -111,10 +118,13 @@ def _match(s: str) -> tuple[str, int, str] | None:
     """(kind, number, title text) when ``s`` has the shape of an item heading."""
     if _SUBNUMBER.match(s):
         return None
-    for kind, rx in (("ad", _AD), ("punkt", _PUNKT), ("punkt", _SAG), ("md", _MD)):
+    for kind, rx in (("ad", _AD), ("punkt", _PUNKT), ("punkt", _SAG), ("punkt", _PARAGRAPH), ("md", _MD)):
         m = rx.match(s)
-        if m and (kind != "punkt" or s[:1].isupper() or s[:1] == "#"):
+        if m and (kind != "punkt" or s[:1].isupper() or s[:1] in "#§"):
             return kind, int(m.group("n")), m.group("t")
+    m = _LETTER.match(s)
+    if m and not _NAME_ENTRY.match(m.group("t")):
+        return "letter", ord(m.group("l")) - ord("A") + 1, m.group("t").split("\t")[0]
     if "\t" in s:
         m = _TAB.match(s)
         if m:

@@ -27,11 +27,12 @@ from rag.parse.clean import Line
 
 _BASE = {
     "ad": 1.6, "punkt": 1.6, "md": 1.6, "tab": 1.0, "num": 1.0, "roman": 1.0, "dash": 0.8, "space": 0.5,
-    "bare": 0.6,
+    "bare": 0.6, "letter": 1.0,
 }  # fmt: skip
 # Styles that only number items when the whole agenda uses them: a roman "V. Hansen" or
 # "I. Title" must not fill a gap in an agenda numbered 1, 2, 3.
-_OWN_CHAIN_ONLY = frozenset({"roman"})
+_OWN_CHAIN_ONLY = frozenset({"roman", "letter"})
+_FALLBACK_KINDS = frozenset({"letter"})
 GAP_PENALTY = 1.2
 START_PENALTY = 0.8
 DUPLICATE_SECTION_PENALTY = 0.8
@@ -328,7 +329,11 @@ def _choose(
     toc_lines = {c.line for c in toc}
     pool = [c for c in cands if c.line not in toc_lines]
     _score(pool, lines, sec, {c.number: c.title for c in toc})
-    chain, _ = _best_by_kind(pool, sec, len(lines))
+    # Lettered items (A, B, C) only when no numbered agenda is found: inside a numbered agenda
+    # "A. Flere indlæggelser" are sub-points of an item.
+    chain, _ = _best_by_kind([c for c in pool if c.kind not in _FALLBACK_KINDS], sec, len(lines))
+    if len(chain) < 2:
+        chain, _ = _best_by_kind(pool, sec, len(lines))
     return _fill_gaps(chain, pool, sec) if chain else []
 
 
@@ -401,6 +406,42 @@ def _restarted_groups(
     return out
 
 
+# "2.1 Title": an item under group heading "2. Drøftelsessager" (the heading is the line before 2.1).
+_DOTTED = re.compile(r"^(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.?\s+(?P<t>[A-ZÆØÅ\"'“].*)$")
+MIN_GROUPS = 2  # group headings with numbered items under them, for the two-level reading
+
+
+def _dotted_groups(chain: list[Candidate], lines: list[Line], sec: _SectionIndex) -> Selection | None:
+    """Items numbered 1.1, 1.2, 2.1 … under numbered group headings ("1. Beslutningssager",
+    "2. Orienteringssager"), when the minutes are built that way: at least two groups, each
+    heading directly followed by its x.1, the numbers x.1, x.2 … consecutive, and most of the
+    items opening sections ("Beslutning:"). Sub-points 2.1-2.3 inside one item stay its text."""
+    runs: dict[int, list[tuple[int, int, str]]] = {}
+    for i, ln in enumerate(lines):
+        m = _DOTTED.match(ln.text) if ln.text else None
+        if m:
+            runs.setdefault(int(m.group("a")), []).append((i, int(m.group("b")), m.group("t").strip()))
+    heads: dict[int, int] = {}
+    for major, kids in runs.items():
+        head = _prev_text(lines, kids[0][0])
+        shape = re.match(rf"^{major}[.)]?\s+[A-ZÆØÅ]", lines[head].text) if head is not None else None
+        if shape is None or [b for _, b, _ in kids] != list(range(1, len(kids) + 1)):
+            return None
+        heads[major] = head
+    if len(heads) < MIN_GROUPS or list(heads) != sorted(heads):
+        return None
+    items = [Candidate(i, b, "dotted", title, i + 1, lines[i].indent, prefix=f"{major}.")
+             for major, kids in runs.items() for i, b, title in kids]
+    last = items[-1].line
+    items += [c for c in chain if c.line > last and c.number > max(heads)]  # "4. Eventuelt"
+    items.sort(key=lambda c: c.line)
+    ends = [c.line for c in items[1:]] + [len(lines)]
+    opened = sum(1 for c, end in zip(items, ends, strict=True) if sec.any[end] - sec.any[c.end] > 0)
+    if opened * 2 < len(items):
+        return None
+    return Selection(items, group_lines=set(heads.values()))
+
+
 def select_items(lines: list[Line], cands: list[Candidate]) -> Selection:
     """Choose the agenda items among the candidates (see module docstring)."""
     sec = _SectionIndex(lines)
@@ -418,6 +459,9 @@ def select_items(lines: list[Line], cands: list[Candidate]) -> Selection:
         anchored = _match_titles_in_body(chain, lines)
         if anchored:
             sel = Selection(anchored, toc=chain)
+    dotted = _dotted_groups(sel.items, lines, sec)
+    if dotted is not None:
+        return dotted
     groups = _restarted_groups(sel.items, cands, lines, sec)
     if groups:
         sel.items = sel.items + [c for _, run in groups for c in run]

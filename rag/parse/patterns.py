@@ -134,6 +134,12 @@ def match_section_heading(line: str) -> tuple[str, str, str] | None:
     s = line.strip()
     if not s or len(s) > 2000 or not _ANY_SECTION.match(s):
         return None
+    if "\t" in s:
+        # A table row "Beslutning<TAB>Godkendt.": a label cell, then the section's text.
+        label, _, rest = s.partition("\t")
+        m_label = match_section_heading(label)
+        if m_label is not None and not m_label[2]:
+            return m_label[0], m_label[1], rest.strip()
     m0 = _INDSTILLES.match(s)
     if m0:
         return "indstilling", m0.group("h"), m0.group("rest").strip()

@@ -77,16 +77,38 @@ _OUTCOME = re.compile(
 _AGREED_LINE = re.compile(r"^\s*det blev (?:endvidere |desuden |også )?(?:aftalt|besluttet|vedtaget)\b", re.I)
 
 
+# The group reporting its own conclusion, closing the item: "Fokusgruppen tog orienteringen til
+# efterretning …", "Klyngestyregruppen godkendte …" (a one-word subject, a past-tense decision verb).
+_CLOSING_LINE = re.compile(
+    r"^\s*[A-ZÆØÅ][\wæøå-]+\s+(?:tog\b.{0,40}\btil efterretning|godkendte|besluttede|vedtog|tiltrådte|"
+    r"bakkede op)\b"
+)
+CLOSING_MAX_LINES = 6  # a closing outcome is a short last paragraph, not half the section
+
+
 def implicit_outcome(sections: tuple[Section, ...]) -> str | None:
     """The outcome in an item with no decision heading: the text that follows the last
-    "indstilling" section's "At …" lines when it reports what happened, or, in an item with no
-    headings at all, everything from the first line that opens "Det blev aftalt, at …"."""
+    "indstilling" section's "At …" lines when it reports what happened; in an item with no
+    headings at all, everything from the first line that opens "Det blev aftalt, at …"; else a
+    short closing paragraph of the last section that opens "Det blev besluttet …" or
+    "Fokusgruppen tog orienteringen til efterretning …"."""
     if any(s.name in P.DECISION_SECTIONS for s in sections):
         return None
     if len(sections) == 1 and sections[0].name == PREAMBLE:
         lines = sections[0].text.split("\n")
         start = next((k for k, line in enumerate(lines) if _AGREED_LINE.match(line)), None)
         return tidy_text(lines[start:]) if start is not None else None
+    if sections and sections[-1].name != "indstilling":
+        lines = sections[-1].text.split("\n")
+        opens = {k for k, line in enumerate(lines) if k and (_AGREED_LINE.match(line) or _CLOSING_LINE.match(line))}
+        if not opens:
+            return None
+        start = max(opens)  # the closing paragraph: the last such line and those right before it
+        while start - 1 in opens:
+            start -= 1
+        if len([ln for ln in lines[start:] if ln.strip()]) <= CLOSING_MAX_LINES:
+            return tidy_text(lines[start:])
+        return None
     proposal = next((s for s in reversed(sections) if s.name == "indstilling" and s.text.strip()), None)
     if proposal is None or proposal is not sections[-1]:
         return None  # a background section follows: what comes after the proposal is no outcome

@@ -36,3 +36,22 @@ def test_percentile():
     assert percentile([], 50) == 0.0
     assert percentile([5.0], 95) == 5.0
     assert percentile([1, 2, 3, 4, 5], 50) == 3.0
+
+
+def test_an_unreadable_baseline_means_no_diff_not_a_crash(tmp_path) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from eval.harness import _read_baseline
+
+    out = StringIO()
+    console = Console(file=out, width=200)
+    empty = tmp_path / "empty.json"
+    empty.write_text("")
+    assert _read_baseline(empty, console) is None
+    assert "not a summary JSON" in out.getvalue()
+    assert _read_baseline(tmp_path / "missing.json", console) is None
+    good = tmp_path / "baseline.json"
+    good.write_text('{"recall@5": 0.9}')
+    assert _read_baseline(good, console) == {"recall@5": 0.9}

@@ -101,8 +101,10 @@ def _check(text: str) -> None:
         return
     numbers = [it.number for it in m.items]
     assert len(numbers) == len(set(numbers))
-    assert all(n.isdigit() for n in numbers)
-    assert [int(n) for n in numbers] == sorted(int(n) for n in numbers)
+    # "3", "O1" (a group numbered anew), "C" (lettered items), "2.1" (items under group headings)
+    assert all(re.fullmatch(r"\d+|[A-Z]\d+|[A-Z]|\d+\.\d+", n) for n in numbers), numbers
+    plain = [int(n) for n in numbers if n.isdigit()]
+    assert plain == sorted(plain)
     assert all("\n" not in it.title for it in m.items)
     meeting_to_dict(m)
     format_outline(m)

@@ -18,6 +18,11 @@ body, date and place.
   an HTML agenda table with Ansvarlig/Frist columns, numbering that restarts for orientation items
   under "Punkter til orientering" (cited O1-O3), and a PDF that opens with a cover letter and the
   agenda before the minutes.
+- ``unseen5/``: items 1.1-3.3 under numbered group headings in a PDF with page headers and footers,
+  lettered items A-H each in its own DOCX table with "Beslutning<TAB>…" label cells, an HTML page of
+  <details> items, plain text with "§ 3" items underlined by dashes and hard-wrapped "Referat:"
+  decisions, a PDF whose decisions are unlabelled paragraphs ("Fokusgruppen tog orienteringen til
+  efterretning …"), and a DOCX with "Pkt. N –" headings and a participant table.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from rag.ingest import load_document
 from rag.parse import parse_minutes
 
 HERE = Path(__file__).parent
-CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4")
+CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
          for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
