@@ -29,7 +29,7 @@ from typing import Literal
 from rag.chunk import format_date
 from rag.dates import MONTH_RE, MONTHS, expand_year
 from rag.lexical import STOPWORDS, term
-from rag.text import NUMBER_WORDS, normalize_ws, sentences
+from rag.text import ITEM_NUMBER, NUMBER_WORDS, normalize_ws, sentences
 from rag.types import HEADER, Citation, Hit
 
 logger = logging.getLogger(__name__)
@@ -60,8 +60,8 @@ _MARKERS_RUN = r"(?:\s*\[[^\]\n]{0,40}\])*"
 _END = re.compile(rf"([.!?…]){_MARKERS_RUN}(?=\s+|$)")
 _LIST = re.compile(r"^\s*(?:[-*•·▪◦]|\d{1,2}[.)])\s+")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-# "punkt 3", "pkt. 12", "punkt O1" (item 1 of a group numbered anew, e.g. "Punkter til orientering")
-_ITEM_REF = re.compile(r"\b(?:dagsordens)?(?:punkt|pkt\.?)\s*([A-ZÆØÅ]?\d{1,2})\b", re.IGNORECASE)
+# "punkt 3", "pkt. 12", "punkt O1", "punkt 2.1", "punkt C" (see rag.text.ITEM_NUMBER)
+_ITEM_REF = re.compile(rf"\b(?:dagsordens)?(?:punkt|pkt\.?)\s*({ITEM_NUMBER})", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*")
 _REFUSAL = re.compile(
     r"fremgår ikke|ikke (?:nævnt|oplyst|beskrevet|omtalt|fremgår)|ingen oplysninger|"

@@ -16,6 +16,7 @@ from typing import Literal
 
 from rag.dates import DANISH_MONTHS, MONTH_RE, MONTHS, NUMERIC_DATE, WORD_DATE, expand_year, safe_date
 from rag.parse.cluster import NOT_A_CLUSTER_NAME
+from rag.text import ITEM_NUMBER
 
 Intent = Literal["decision", "who", "when", "amount", "where", "fact"]
 
@@ -59,7 +60,7 @@ _REGION = re.compile(r"\bregion\b", re.I)
 _MEETING_PLAN_Q = re.compile(
     r"\bhvornår\b[^?]*\b(?:møder|mødedatoer|mødedage|mødeplan\w*|mødekalender\w*|næste møde)\b|"
     r"\b(?:mødeplan\w*|mødekalender\w*|mødedatoer)\b", re.I)
-_ITEM_REF = re.compile(r"\b(?:punkt|pkt\.?|dagsordenspunkt)\s*(\d{1,2})\b", re.I)
+_ITEM_REF = re.compile(rf"\b(?:punkt|pkt\.?|dagsordenspunkt)\s*({ITEM_NUMBER})", re.I)
 # A cluster-like word the alias table does not know: "Aarhusklyngen", "Horsens-klyngen".
 # Written apart ("Aarhus klyngen") the name is capitalised: "har klyngen", "om klyngen" are no names.
 _CLUSTER_WORD = re.compile(r"\b(?:(?P<a>[A-ZÆØÅa-zæøå]{3,})|(?P<b>[A-ZÆØÅ][a-zæøå]{2,})[- ])klyngens?\b")

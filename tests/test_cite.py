@@ -251,3 +251,16 @@ def test_threshold_rejects_claims_about_another_item(source: str, claim: str,
                                                      request: pytest.FixtureRequest) -> None:
     v = verify(f"{claim} [1]", [request.getfixturevalue(source)])
     assert not v.ok and v.sentences[0].support < MIN_SUPPORT
+
+
+def test_item_references_in_every_numbering_form(iv_randers: Hit) -> None:
+    from dataclasses import replace
+
+    for number in ("2.1", "O1", "C"):
+        source = replace(iv_randers, chunk=replace(iv_randers.chunk, item=number))
+        assert verify(f"I punkt {number} blev det varslet, at Randers Kommune opsiger IV-aftalen pr. 15.07.17 [1].",
+                      [source]).ok
+        other = "3.2" if number == "2.1" else "O2" if number == "O1" else "D"
+        v = verify(f"I punkt {other} blev det varslet, at Randers Kommune opsiger IV-aftalen pr. 15.07.17 [1].",
+                   [source])
+        assert not v.ok and f"punkt {other}" in v.sentences[0].missing

@@ -74,6 +74,17 @@ def test_latest_meeting_and_item_reference():
     assert q.latest_meeting and q.item_number == "3"
 
 
+@pytest.mark.parametrize("text, number", [
+    ("Hvad blev besluttet under punkt 2.1 om rygestop?", "2.1"),
+    ("Hvad stod der i pkt. O1?", "O1"),
+    ("Hvad blev besluttet i punkt C?", "C"),
+    ("Hvilket punkt i dagsordenen handlede om IV?", None),
+    ("Hvad koster punkt 12.000 kr.?", None),
+])
+def test_item_references_in_every_numbering_form(text, number):
+    assert parse_query(text, ALIASES).item_number == number
+
+
 @pytest.mark.parametrize("text, about", [
     ("Hvilke kommuner indgår i Midtklyngen?", True),
     ("Hvem sidder i klyngestyregruppen?", True),
