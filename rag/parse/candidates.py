@@ -289,5 +289,17 @@ def find_candidates(lines: list[Line], excluded: set[int]) -> list[Candidate]:
         else:
             # Markdown headings are one line by construction.
             title, end = _read_title(lines, i, t, layout, wraps=kind != "md")
-        out.append(Candidate(i, number, kind, title, end, ln.indent))
+        title, extra = _pipe_fields(title)
+        out.append(Candidate(i, number, kind, title, end, ln.indent, extra))
     return out
+
+
+def _pipe_fields(title: str) -> tuple[str, str]:
+    """"Punkt 4 | Title | Sagsnr. 24/7715 | Ansvarlig: NN": the title is the first field; the
+    others (case number, who is responsible) stay in the item's text."""
+    if "|" not in title:
+        return title, ""
+    fields = [f.strip() for f in title.strip("| ").split("|") if f.strip()]
+    if not fields:
+        return "", ""
+    return fields[0], "\n".join(fields[1:])

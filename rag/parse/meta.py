@@ -187,9 +187,9 @@ def body_from_text(text: str, full_text: str | None = None) -> str | None:
 def place_from_fields(fields: dict[str, list[str]]) -> str | None:
     """'Sted: Mødelokale 22, RH Viborg'; 'Tid og sted:' lines that are not the time."""
     for label in ("mødested", "sted", "lokation", "lokale", "mødelokale", "adresse"):
-        for v in fields.get(label, []):
-            if v.strip():
-                return _tidy_place(v)
+        values = [v.strip() for v in fields.get(label, []) if v.strip()]
+        if values:
+            return _tidy_place(_join_wrapped(values))
     for label in ("tid og sted", "tidspunkt", "tid"):
         for v in fields.get(label, []):
             if _ONLINE.match(v.strip()):
@@ -216,6 +216,18 @@ def place_after_time(front: list[str]) -> str | None:
         if len(b) <= 100 and _PLACE_WORDS.search(b) and not _DATEISH.search(b) and not P.match_label(b):
             return _tidy_place(b)
     return None
+
+
+def _join_wrapped(values: list[str]) -> str:
+    """A place wrapped onto the next line: "… – mødelokale" + "Bygholm (indgang 2)". A line
+    after a finished place ("… mødelokale A2.03") is something else ("Deltagere (9)")."""
+    out = values[0]
+    for v in values[1:]:
+        last = out.split()[-1] if out.split() else ""
+        if not (last[:1].islower() or last[-1:] in "-–,/"):
+            break
+        out += " " + v
+    return out
 
 
 def _tidy_place(v: str) -> str:

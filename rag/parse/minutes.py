@@ -24,6 +24,7 @@ from rag.parse.items import select_items
 from rag.parse.meeting_date import DateLine, date_from_name, find_meeting_date
 from rag.parse.sections import decision_text, implicit_outcome, split_sections, tidy_text
 from rag.settings import ParseSettings
+from rag.text import ITEM_NUMBER
 from rag.types import AgendaItem, HeaderUnit, Meeting
 
 logger = logging.getLogger(__name__)
@@ -103,17 +104,52 @@ def _locate(lines: list[Line], warnings: list[str]) -> _Layout:
     return _Layout(lines, items, first, sel.toc, header_blocks, moved, sel.group_lines)
 
 
+# A table of every item's decision after the last item: a header row "Punkt<TAB>Beslutning"
+# (perhaps under a title "Beslutninger"), then one row per item "3<TAB>Tidsplanen blev godkendt.".
+_TABLE_NUMBER = re.compile(r"^(?:punkt|pkt\.?|nr\.?|dagsordenspunkt)$", re.I)
+_TABLE_DECISION = re.compile(r"^(?:beslutning(?:er)?|referat|konklusion(?:er)?)$", re.I)
+_TABLE_TITLE = re.compile(r"^(?:beslutninger|beslutningsoversigt|oversigt over beslutninger)\s*:?$", re.I)
+
+
+def _decision_table(lines: list[Line], after: int) -> tuple[dict[str, str], set[int]]:
+    """Decisions printed as a table after the last item: (item number -> decision, its lines)."""
+    for h in range(after + 1, len(lines)):
+        cells = [c.strip() for c in lines[h].text.split("\t")]
+        if len(cells) != 2 or not (_TABLE_NUMBER.match(cells[0]) and _TABLE_DECISION.match(cells[1])):
+            continue
+        used = {h}
+        title = next((j for j in range(h - 1, after, -1) if lines[j].text), None)
+        if title is not None and _TABLE_TITLE.match(lines[title].text.strip()):
+            used.add(title)
+        out: dict[str, str] = {}
+        for j in range(h + 1, len(lines)):
+            if not lines[j].text:
+                continue
+            number, sep, text = lines[j].text.partition("\t")
+            number = number.strip().rstrip(".)")
+            if not sep or not re.fullmatch(ITEM_NUMBER, number) or not text.strip():
+                break
+            out[number] = text.strip()
+            used.add(j)
+        return (out, used) if out else ({}, set())
+    return {}, set()
+
+
 def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
     """Agenda items, and participants listed by an item that is itself the attendance list."""
     lines = lay.lines
     toc_titles = {c.number: c.title for c in lay.toc if c.title}
+    table, table_lines = _decision_table(lines, lay.items[-1].line) if lay.items else ({}, set())
+    skip = lay.moved | lay.group_lines | table_lines
     agenda: list[AgendaItem] = []
     attendance: list[str] = []
     for k, c in enumerate(lay.items):
         end = lay.items[k + 1].line if k + 1 < len(lay.items) else len(lines)
-        body = [lines[i].text for i in range(c.end, end) if i not in lay.moved and i not in lay.group_lines]
+        body = [lines[i].text for i in range(c.end, end) if i not in skip]
         if c.extra:
             body = c.extra.split("\n") + body
+        if c.label in table:  # the decisions table's row is this item's decision section
+            body = [*body, "Beslutning:", table[c.label]]
         sections = split_sections(body)
         # The agenda list's wording is the title as printed in the agenda.
         title = (None if c.prefix else toc_titles.get(c.number)) or c.title or f"Punkt {c.label}"
