@@ -161,6 +161,9 @@ class _Walker:
             self.newline()
         elif tag in ("ul", "ol"):
             self._list(node)
+        elif tag == "table" and (margin := _margin_item(node)) is not None:
+            self.newline()
+            self.lines.extend(margin)
         elif tag == "table" and not _is_layout_table(node):
             self._table(node)
         elif tag == "dl":
@@ -296,6 +299,39 @@ def _inline(node: LexborNode) -> str:
     walker.walk(node)
     walker.newline()
     return " ".join(" ".join(walker.lines).split())
+
+
+_MARGIN_NUMBER = re.compile(r"^\s*(\d{1,2})[.)]?(?!\d)\s*(.*)$", re.S)
+MARGIN_CELL_CHARS = 40
+_BLOCK_CHILDREN = frozenset({"p", "div", "ul", "ol", "table"}) | _HEADINGS
+
+
+def _margin_item(node: LexborNode) -> list[str] | None:
+    """An agenda item laid out as a one-row table: its number (and a case number) in a narrow
+    left cell, title and sections as paragraphs in the right one. Rendered as "3<TAB>Title",
+    then the left cell's rest and the paragraphs, so the item reads like any other."""
+    rows = [r for r in node.css("tr") if not is_junk(r)]
+    if len(rows) != 1:
+        return None
+    cells = [c for c in rows[0].iter() if c.tag in ("td", "th") and not is_junk(c)]
+    if len(cells) != 2:
+        return None
+    left, right = cells
+    pieces = [" ".join((c.text(deep=True) or "").split()) for c in left.iter() if not is_junk(c)]
+    pieces = [p for p in pieces if p] or [" ".join((left.text(deep=True) or "").split())]
+    m = _MARGIN_NUMBER.match(pieces[0])
+    if m is None or len(" ".join(pieces)) > MARGIN_CELL_CHARS:
+        return None
+    if sum(1 for c in right.iter() if c.tag in _BLOCK_CHILDREN) < 2:
+        return None
+    walker = _Walker()
+    walker.walk(right)
+    walker.newline()
+    body = [line for line in walker.lines if line.strip()]
+    if not body:
+        return None
+    rest = [r for r in [m.group(2).strip(), *pieces[1:]] if r]
+    return [f"{m.group(1)}\t{body[0]}", *rest, *body[1:], ""]
 
 
 def _is_layout_table(node: LexborNode) -> bool:

@@ -101,11 +101,18 @@ def _definite(word: str) -> str:
     return w
 
 
+# A body named by article and adjectives, right before its group word.
+_ARTICLE_BEFORE = re.compile(r"(?:^|[\s–-])((?:Det|Den)\s+(?:[a-zæøå][\wæøå-]*e\s+){1,2})$")
+
+
 def body_from_title(title: str) -> str | None:
     """'Referat fra Klyngestyregruppemøde 22.06.17' -> 'Klyngestyregruppen'."""
     m = _GROUP_WORD.search(title)
     if not m:
         return None
+    article = _ARTICLE_BEFORE.search(title[: m.start()])
+    if article and not m.group("def"):  # "Det administrative forum", "Den tværsektorielle styregruppe"
+        return f"{article.group(1)}{m.group('w')}"
     word = m.group("w")
     rest = title[m.end() :].split()
     word = word[:1].upper() + word[1:]

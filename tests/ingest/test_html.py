@@ -131,6 +131,19 @@ def test_layout_table_is_rendered_as_blocks(write: Writer) -> None:
     ]  # fmt: skip
 
 
+def test_an_item_table_with_its_number_in_a_margin_cell(write: Writer) -> None:
+    page = (
+        '<table class="pkt"><tr><td><span class="n">3</span><span class="j">J.nr. 24/17045</span></td><td>'
+        "<p>Jobrotation for sygeplejersker</p><p>Sagsfremstilling: Et toårigt forløb.</p>"
+        "<div>Referat: Forummet anbefalede forløbet.</div></td></tr></table>"
+        "<table><tr><td>2</td><td>Kun en celle med tekst</td></tr></table>"
+    )
+    assert load_document(write("margin.html", page)).text.split("\n") == [
+        "3\tJobrotation for sygeplejersker", "J.nr. 24/17045", "Sagsfremstilling: Et toårigt forløb.",
+        "Referat: Forummet anbefalede forløbet.", "", "2\tKun en celle med tekst",
+    ]  # fmt: skip
+
+
 def test_pre_keeps_line_layout(write: Writer) -> None:
     doc = load_document(write("pre.html", "<p>Tal:</p><pre>Budget   2017\nDrift    1.200</pre>"))
     assert doc.text.split("\n") == ["Tal:", "Budget   2017", "Drift    1.200"]

@@ -67,3 +67,17 @@ def test_decisions_in_one_table_after_the_last_item() -> None:  # f: no item had
     assert "Taksten på 3.450 kr. pr. døgn blev godkendt." in item(m, "2").text  # quotes stay verbatim
     assert item(m, "3").decision == "Næste møde afholdes 9. september 2025."
     assert "Dagsordenen blev godkendt" not in item(m, "3").text  # the table is no part of the last item
+
+
+def test_a_body_named_by_article_and_adjective() -> None:  # e: "forum"
+    m = parse(
+        """
+        Klynge Syd
+        Referat – Det administrative forum
+        Tid: Torsdag d. 23. januar 2025 kl. 9.00-11.30
+
+        1. Godkendelse af dagsorden
+        Referat: Godkendt.
+        """
+    )
+    assert m.body == "Det administrative forum"

@@ -25,8 +25,8 @@ body, date and place.
   efterretning …"), and a DOCX with "Pkt. N –" headings and a participant table.
 - ``unseen6/``: a decision log whose item lines are "Punkt 4 | Title | Sagsnr. … | Ansvarlig: …" and
   whose place wraps onto a second line, an agenda page with dot leaders before the minutes, Word
-  auto-numbered item headings, a wiki export in Markdown, a margin-numbered HTML layout (a known
-  gap), and a DOCX whose decisions are all in one "Punkt | Beslutning" table after the last item.
+  auto-numbered item headings, a wiki export in Markdown, one HTML table per item with the number
+  in a margin cell and the body "Det administrative forum", and a DOCX whose decisions are all in one "Punkt | Beslutning" table after the last item.
 """
 
 from __future__ import annotations
@@ -50,12 +50,7 @@ def _norm(s: str | None) -> str:
 
 
 # Layouts the parser does not handle yet, with the reason (the test then must fail: strict xfail).
-KNOWN_GAPS: dict[str, str] = {
-    "unseen6/e_syd_margin.html": "one table per item whose left cell holds the number and a case number as "
-                                 "inline spans ('1J.nr. 25/00311') and whose right cell holds title and "
-                                 "sections: no items found (and the body 'Det administrative forum' is read "
-                                 "as 'forum')",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("folder, name, gold", [
