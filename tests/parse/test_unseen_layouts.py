@@ -26,7 +26,8 @@ body, date and place.
 - ``unseen6/``: a decision log whose item lines are "Punkt 4 | Title | Sagsnr. … | Ansvarlig: …" and
   whose place wraps onto a second line, an agenda page with dot leaders before the minutes, Word
   auto-numbered item headings, a wiki export in Markdown, one HTML table per item with the number
-  in a margin cell and the body "Det administrative forum", and a DOCX whose decisions are all in one "Punkt | Beslutning" table after the last item.
+  in a margin cell and the body "Det administrative forum", and a DOCX whose decisions are all in
+  one "Punkt | Beslutning" table after the last item.
 """
 
 from __future__ import annotations
