@@ -424,8 +424,9 @@ def _dotted_groups(chain: list[Candidate], lines: list[Line], sec: _SectionIndex
     heads: dict[int, int] = {}
     for major, kids in runs.items():
         head = _prev_text(lines, kids[0][0])
-        shape = re.match(rf"^{major}[.)]?\s+[A-ZÆØÅ]", lines[head].text) if head is not None else None
-        if shape is None or [b for _, b, _ in kids] != list(range(1, len(kids) + 1)):
+        if head is None or not re.match(rf"^{major}[.)]?\s+[A-ZÆØÅ]", lines[head].text):
+            return None
+        if [b for _, b, _ in kids] != list(range(1, len(kids) + 1)):
             return None
         heads[major] = head
     if len(heads) < MIN_GROUPS or list(heads) != sorted(heads):
