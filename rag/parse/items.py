@@ -13,6 +13,11 @@ two "Indstilling" or two "Sagsfremstilling" headings (two items merged).
 An agenda list printed first (a compact run before the chosen chain, with
 matching titles) supplies the titles as printed in the agenda; when the body
 repeats the titles without numbers, the agenda's titles are found in the body.
+
+Two-level agendas keep the numbers the minutes print: items 1.1, 1.2, 2.1 under
+numbered group headings ("1. Beslutningssager"), and a run 1, 2, 3 that starts
+again under a group heading after the agenda ("Punkter til orientering": O1,
+O2, O3). Lettered items (A, B, C) are read only when no numbered agenda exists.
 """
 
 from __future__ import annotations
