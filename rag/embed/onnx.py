@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 CONFIG = "rag_onnx.json"
 MODEL = "model.onnx"
 TOKENIZER = "tokenizer.json"
+# Passages per forward pass: onnxruntime's CPU kernels run ~1.5x slower on batches of 16 long
+# passages than of 4 (e5-small, 2 AVX512 cores: 12.9 vs 19.7 chunks/s int8, 5.9 vs 8.9 fp32).
+BATCH_SIZE = 4
 
 
 def _load_config(folder: Path) -> dict[str, Any]:
@@ -66,7 +69,7 @@ class OnnxEmbedder(BatchingEmbedder):
         config = _load_config(folder)
         start = time.perf_counter()
         self._threads = settings.threads or os.cpu_count() or 1
-        self._batch_size = settings.batch_size
+        self._batch_size = settings.batch_size or BATCH_SIZE
         self._session = self._load_session(folder / MODEL, self._threads)
         self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
         self.max_tokens: int = int(config["max_tokens"])
@@ -113,19 +116,21 @@ class OnnxEmbedder(BatchingEmbedder):
         vecs = np.ascontiguousarray(vecs, dtype=np.float32)
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), np.float32(1e-12))
 
-    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], prefix: str, batch_size: int | None = None) -> np.ndarray:
         ids = [e.ids for e in self._tokenizer.encode_batch([prefix + t for t in texts])]
+        batch_size = batch_size or self._batch_size
         # Longest first, in batches of similar length: little padding, and a batch's
         # length is known before it runs.
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
         out = np.empty((len(ids), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self._batch_size):
-            rows = order[start : start + self._batch_size]
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
             out[rows] = self._run([ids[i] for i in rows])
         return out
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prefix)
+        # Questions are short: the queries waiting together go in one forward pass.
+        return self._encode(texts, self._query_prefix, batch_size=len(texts))
 
     def token_count(self, text: str) -> int:
         """Tokens the model sees for ``text`` as a passage (incl. prefix and specials, truncated)."""

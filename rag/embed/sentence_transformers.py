@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 _E5_NAME = re.compile(r"(?:^|[/_\-.])e5(?:[/_\-.]|$)", re.IGNORECASE)
 _E5_PREFIXES = ("query: ", "passage: ")
 _DOC_PROMPT_KEYS = ("document", "passage", "corpus")
+BATCH_SIZE = 16  # passages per batch unless RAG_EMBEDDER__BATCH_SIZE says otherwise
 QUERY_BATCH_ALL_THREADS = 4  # from this many queries in a batch, torch uses all its threads
 # Folder names that say nothing about the model; the id then includes the parent folder.
 _GENERIC_DIRS = frozenset({"model", "models", "default", "main", "hf", "st", "sentence-transformers"})
@@ -128,7 +129,7 @@ class SentenceTransformersEmbedder(BatchingEmbedder):
                 logger.warning("this CPU has no AVX512-BF16/AMX: bfloat16 embedding is emulated and slower "
                                "than float32 (RAG_EMBEDDER__DTYPE=float32)")
             self._st = self._st.to(torch.bfloat16)
-        self._batch_size = settings.batch_size
+        self._batch_size = settings.batch_size or BATCH_SIZE
         self._query_prefix, self._doc_prefix = _prefixes(self._st, name)
         get_dim = (
             getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
