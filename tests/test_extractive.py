@@ -75,6 +75,24 @@ def test_a_list_is_quoted_whole_including_wrapped_entries():
     assert "Tele-KOL" in answer and "APO-teams" in answer
 
 
+def test_a_chosen_list_entry_brings_its_whole_list():
+    """The intro is a bare "Indsatsområderne er:" (a heading, never quoted): the list still comes whole
+    when the answer quotes one of its entries."""
+    text = "\n".join([
+        "Projektet har med afsæt i 18 prøvehandlinger fundet frem til 4 indsatsområder.",
+        "Indsatsområderne er:",
+        "1. Forventningssamtaler og behandlingsniveau",
+        "2. Inddrage og støtte pårørende",
+        "3. Klare retningslinjer og tydelig dokumentation",
+        "4. Udbrede kendskabet til vågetjenester",
+        *FILLER[:6],
+    ])
+    item = AgendaItem(number="8", title="Livets afslutning", text=text)
+    m = _meeting(item)
+    answer = _ask("Hvor mange prøvehandlinger og indsatsområder havde projektet?", "amount", m, [_hit(m, item)])
+    assert "1. Forventningssamtaler" in answer and "4. Udbrede kendskabet til vågetjenester" in answer
+
+
 def test_sentences_in_the_matched_chunk_of_a_long_item_are_preferred():
     tail = ("Kommunerne oplyste, at samarbejdet om tilbuddet begynder i oktober. "
             "Rådgiverne sender materialet om samarbejdet til alle afdelinger i næste uge.")

@@ -88,6 +88,7 @@ CHUNK_BONUS = 0.6  # a sentence in the item's best-matching chunk
 PART_WEIGHT = 0.7  # a question term found inside a longer word of the sentence
 MIN_PART = 4
 LIST_EXTRA = 50  # words a list may run over the budget: its entries are the answer
+ENTRY_EXTRA = 25  # ... when one of its entries was chosen (the intro was a bare heading or not chosen)
 HEADER_CACHE_SIZE = 4096  # meetings whose header date lines are kept (LRU)
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
 
@@ -213,18 +214,32 @@ def _pick(scored: list[_Scored], budget: int, min_score: float, window: int = 0,
     return sorted(chosen.values(), key=lambda s: s.index)
 
 
+def _list_start(s: _Scored, pool: list[str]) -> int | None:
+    """Where the list that ``s`` introduces ("følgende emner:") or belongs to begins; None if none."""
+    if s.text.endswith(":"):
+        return s.index + 1
+    if not _LIST_ENTRY.match(s.text):
+        return None
+    start = s.index  # an entry stands for its whole list: "1. Forventningssamtaler" of four
+    while start > 0 and _LIST_ENTRY.match(pool[start - 1]):
+        start -= 1
+    return start
+
+
 def _with_lists(chosen: list[_Scored], pool: list[str], budget: int) -> list[_Scored]:
-    """A chosen sentence that introduces a list ("følgende emner:") brings its entries."""
+    """A chosen sentence that introduces a list, or is one of its entries, brings the entries."""
     out = list(chosen)
     have = {s.index for s in chosen}
     words = sum(len(s.text.split()) for s in chosen)
     for s in chosen:
-        if not s.text.endswith(":"):
+        start = _list_start(s, pool)
+        if start is None:
             continue
-        for j in range(s.index + 1, len(pool)):
+        limit = budget + (LIST_EXTRA if s.text.endswith(":") else ENTRY_EXTRA)
+        for j in range(start, len(pool)):
             entry = pool[j]
             continues = entry[:1] == "(" or entry[:1].islower()  # a wrapped entry's second line
-            if not (_LIST_ENTRY.match(entry) or continues) or words + len(entry.split()) > budget:
+            if not (_LIST_ENTRY.match(entry) or continues) or words + len(entry.split()) > limit:
                 break
             if j in have:  # already chosen (the window after the intro): the list goes on
                 continue
@@ -254,7 +269,7 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
     if decision and (query.intent == "decision" or dec_words <= max(SHORT_DECISION, DECISION_SHARE * budget)):
         scored = _score_sentences(query, terms, idf, decision, matched, analyzer)
         chosen = scored if dec_words <= budget else _pick(scored, budget, 0.0)
-        chosen = _with_lists(chosen, decision, budget + LIST_EXTRA)
+        chosen = _with_lists(chosen, decision, budget)
         if chosen:
             parts.append("Beslutning: «" + " … ".join(c.text for c in chosen) + "»")
             quotes.extend(c.text for c in chosen)
@@ -268,7 +283,7 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
         best = max((s.score for s in scored), default=0.0)
         by_index = {x.index: x for x in scored}
         chosen = _pick(scored, max(budget, MIN_SUPPORT_WORDS), best * MIN_SHARE, WINDOW, by_index=by_index)
-        chosen = _with_lists(chosen, pool, max(budget, MIN_SUPPORT_WORDS) + LIST_EXTRA)
+        chosen = _with_lists(chosen, pool, max(budget, MIN_SUPPORT_WORDS))
         if not chosen and scored and not parts:
             chosen = scored[:1]
         if chosen:
