@@ -93,6 +93,20 @@ def test_a_chosen_list_entry_brings_its_whole_list():
     assert "1. Forventningssamtaler" in answer and "4. Udbrede kendskabet til vågetjenester" in answer
 
 
+def test_an_amount_stated_beside_the_chosen_one_comes_along():
+    """The question's words are in the 2024 sentence only; the 2023 figures stand right before it."""
+    text = " ".join([
+        *FILLER[:4],
+        "Klyngen er i 2023 tildelt i alt 3.026.820 kr. heraf 1.555.405 kr. fra kommunerne.",
+        "Stort set tilsvarende beløb til klyngemidler er afsat i 2024, nemlig i alt 3.032.066 kr.",
+        *FILLER[4:10],
+    ])
+    item = AgendaItem(number="10", title="Anvendelse af midler", text=text)
+    m = _meeting(item)
+    answer = _ask("Hvilket beløb er afsat til klyngemidler?", "amount", m, [_hit(m, item)])
+    assert "3.032.066 kr." in answer and "3.026.820 kr." in answer
+
+
 def test_sentences_in_the_matched_chunk_of_a_long_item_are_preferred():
     tail = ("Kommunerne oplyste, at samarbejdet om tilbuddet begynder i oktober. "
             "Rådgiverne sender materialet om samarbejdet til alle afdelinger i næste uge.")

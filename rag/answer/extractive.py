@@ -88,6 +88,7 @@ CHUNK_BONUS = 0.6  # a sentence in the item's best-matching chunk
 PART_WEIGHT = 0.7  # a question term found inside a longer word of the sentence
 MIN_PART = 4
 LIST_EXTRA = 50  # words a list may run over the budget: its entries are the answer
+KIN_EXTRA = 30  # ... and figures or dates stated beside a chosen one
 ENTRY_EXTRA = 25  # ... when one of its entries was chosen (the intro was a bare heading or not chosen)
 HEADER_CACHE_SIZE = 4096  # meetings whose header date lines are kept (LRU)
 _LIST_ENTRY = re.compile(r"^(?:[-–•▪◦·*\uf0b7\uf0a7]|o\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
@@ -249,6 +250,31 @@ def _with_lists(chosen: list[_Scored], pool: list[str], budget: int) -> list[_Sc
     return sorted(out, key=lambda s: s.index)
 
 
+_KIND = {"amount": _MONEY, "when": _WHEN}
+
+
+def _with_kin(chosen: list[_Scored], query: Query, by_index: dict[int, _Scored], budget: int) -> list[_Scored]:
+    """Amount and date questions: a chosen sentence with an amount (a date) brings the sentence
+    right before or after it that has one too. Minutes state related figures side by side
+    ("tildelt i 2022 ... Stort set tilsvarende beløb er afsat i 2023 ..."); one without the
+    other answers half the question."""
+    kind = _KIND.get(query.intent)
+    if kind is None:
+        return chosen
+    out = {s.index: s for s in chosen}
+    words = _words(chosen)
+    for s in chosen:
+        if not kind.search(s.text):
+            continue
+        for j in (s.index - 1, s.index + 1):
+            kin = by_index.get(j)
+            if kin is None or j in out or not kind.search(kin.text) or words + len(kin.text.split()) > budget:
+                continue
+            out[j] = kin
+            words += len(kin.text.split())
+    return sorted(out.values(), key=lambda s: s.index)
+
+
 def _words(items: list[_Scored]) -> int:
     return sum(len(s.text.split()) for s in items)
 
@@ -284,6 +310,7 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
         by_index = {x.index: x for x in scored}
         chosen = _pick(scored, max(budget, MIN_SUPPORT_WORDS), best * MIN_SHARE, WINDOW, by_index=by_index)
         chosen = _with_lists(chosen, pool, max(budget, MIN_SUPPORT_WORDS))
+        chosen = _with_kin(chosen, query, by_index, max(budget, MIN_SUPPORT_WORDS) + KIN_EXTRA)
         if not chosen and scored and not parts:
             chosen = scored[:1]
         if chosen:
