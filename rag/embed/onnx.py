@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 CONFIG = "rag_onnx.json"
 MODEL = "model.onnx"
 TOKENIZER = "tokenizer.json"
-# Passages per forward pass: onnxruntime's CPU kernels run ~1.5x slower on batches of 16 long
-# passages than of 4 (e5-small, 2 AVX512 cores: 12.9 vs 19.7 chunks/s int8, 5.9 vs 8.9 fp32).
+# Passages per forward pass: onnxruntime's CPU kernels run 1.5-2x slower on batches of 16 long
+# passages than of 4 (e5-small, 2 AVX512 cores, bench/README.md: 7.9 vs 15.3 chunks/s int8,
+# 5.5 vs 8.5 fp32).
 BATCH_SIZE = 4
 
 
