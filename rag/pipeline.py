@@ -251,6 +251,11 @@ class Pipeline:
         retriever, query = self._understand(question)
         return retriever.retrieve(query, filters, top_k)
 
+    def _answer_args(self) -> tuple[float, float, int]:
+        """min_coverage, dense_margin and quote budget of the extractive answerer."""
+        r = self.settings.retrieval
+        return r.min_relevance, r.dense_margin, r.answer_words
+
     def _extractive(self, question: str, filters: Filters | None, top_k: int | None) -> tuple[Answer, float]:
         """The extractive answer (retrieval included) and the retrieval time in ms."""
         t0 = time.perf_counter()
@@ -258,7 +263,7 @@ class Pipeline:
         retrieval = retriever.retrieve(query, filters, top_k)
         t1 = time.perf_counter()
         answer = answer_extractive(query, retrieval, retriever.index.meetings,
-                                   self.settings.retrieval.min_relevance, self.settings.retrieval.dense_margin)
+                                   *self._answer_args())
         if answer.refused and query.clusters and not retrieval.refusal:
             answer = self._mentioned_elsewhere(query, filters, top_k, retrieval.query_vector) or answer
         if answer.refused and not retrieval.refusal and query.one_month and not query.period_is_topic:
@@ -268,7 +273,7 @@ class Pipeline:
                                         retrieval.query_vector)
             if second.note and second.hits:
                 retry = answer_extractive(query, second, retriever.index.meetings,
-                                          self.settings.retrieval.min_relevance, self.settings.retrieval.dense_margin)
+                                          *self._answer_args())
                 if not retry.refused:
                     answer, retrieval = retry, second
         return replace(answer, hits=self._with_cited_headers(retrieval.hits, answer)), (t1 - t0) * 1000
@@ -351,7 +356,7 @@ class Pipeline:
             return None
         names = " og ".join(query.clusters)
         answer = answer_extractive(query, replace(wide, hits=tuple(keep)), meetings,
-                                   self.settings.retrieval.min_relevance, self.settings.retrieval.dense_margin)
+                                   *self._answer_args())
         if answer.refused:
             return None
         note = (f"Det fremgår ikke af {names}s egne referater. "

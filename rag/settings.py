@@ -140,6 +140,13 @@ class RetrievalSettings(BaseModel):
         description="An answer's further items must be within this cosine of the best item "
         "(calibrated for multilingual-e5-small; wider for embedders with spread-out scores).",
     )
+    answer_words: int = Field(
+        130,
+        ge=40,
+        le=1000,
+        description="Words the extractive answerer quotes for a one-item answer (several items share a "
+        "proportional budget). More words carry more of the asked facts: README, 'Answer length against key facts'.",
+    )
 
 
 class ApiSettings(BaseModel):

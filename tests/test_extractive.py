@@ -107,6 +107,19 @@ def test_an_amount_stated_beside_the_chosen_one_comes_along():
     assert "3.032.066 kr." in answer and "3.026.820 kr." in answer
 
 
+def test_the_quote_budget_sets_how_much_of_a_long_item_is_quoted():
+    text = " ".join(f"Samarbejdet om tilbuddet er drøftet på det {n} møde med kommunerne." for n in ORDINALS)
+    item = AgendaItem(number="5", title="Samarbejdet", text=text)
+    m = _meeting(item)
+    query = Query(text="Hvad er status for samarbejdet?", intent="fact")
+    retrieval = Retrieval(hits=(_hit(m, item),), query_terms=("samarbejd",))
+    short = answer_extractive(query, retrieval, {m.id: m}, min_coverage=0.2)
+    long = answer_extractive(query, retrieval, {m.id: m}, min_coverage=0.2, words=260)
+    n_short, n_long = len(short.citations[0].quote.split()), len(long.citations[0].quote.split())
+    assert n_short <= 130 + 11 < n_long <= 260 + 11  # whole sentences: at most one over the budget
+    assert quote_is_verbatim(long.citations[0].quote, item.text)
+
+
 def test_sentences_in_the_matched_chunk_of_a_long_item_are_preferred():
     tail = ("Kommunerne oplyste, at samarbejdet om tilbuddet begynder i oktober. "
             "Rådgiverne sender materialet om samarbejdet til alle afdelinger i næste uge.")

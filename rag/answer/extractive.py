@@ -397,7 +397,7 @@ def refusal(reason: str | None = None) -> Answer:
 
 
 def _blocks_with_evidence(selected: list[Selected], query: Query, terms: list[str], idf: dict[str, float],
-                          retrieval: Retrieval) -> list[tuple[Selected, str, str]]:
+                          retrieval: Retrieval, words: int = BUDGET[1]) -> list[tuple[Selected, str, str]]:
     """(item, answer text, quote) for the items whose quotes carry the asked kind of fact.
 
     The word budget is shared by the items in the answer: when an item drops out for lack
@@ -405,7 +405,7 @@ def _blocks_with_evidence(selected: list[Selected], query: Query, terms: list[st
     """
     items = list(selected)
     while items:
-        budget = BUDGET.get(len(items), MIN_BUDGET)
+        budget = round(BUDGET.get(len(items), MIN_BUDGET) * words / BUDGET[1])
         best = max(items, key=lambda s: s.hit.score)
         blocks = []
         for sel in items:
@@ -436,8 +436,12 @@ def _unnamed_role(query: Query, answering: list[Selected]) -> str | None:
 
 
 def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str, Meeting],
-                      min_coverage: float, dense_margin: float = 1.0) -> Answer:
-    """Quote the decisions / supporting sentences of the relevant items, or refuse."""
+                      min_coverage: float, dense_margin: float = 1.0, words: int = BUDGET[1]) -> Answer:
+    """Quote the decisions / supporting sentences of the relevant items, or refuse.
+
+    ``words`` is the quote budget of a one-item answer; answers of several items share a
+    proportionally scaled budget (``BUDGET``).
+    """
     if retrieval.refusal:
         return refusal(retrieval.refusal)
     terms = list(retrieval.query_terms)
@@ -451,7 +455,7 @@ def answer_extractive(query: Query, retrieval: Retrieval, meetings: Mapping[str,
     if query.intent == "decision" or len({s.meeting.id for s in selected}) > 1:
         selected = sorted(selected, key=lambda s: (s.meeting.date or "", s.order))
     lines = [n for n in (retrieval.note, note) if n]
-    blocks = _blocks_with_evidence(selected, query, terms, idf, retrieval)
+    blocks = _blocks_with_evidence(selected, query, terms, idf, retrieval, words)
     citations: list[Citation] = []
     for sel, body, quote in blocks:
         lines.append(f"{_label(sel)} [{len(citations) + 1}]\n{body}")
