@@ -31,6 +31,7 @@ _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu"
 # Matched in id/class: a CMS's page footer is often <div class="site-footer">, not <footer>.
 _JUNK_WORDS = ("cookie", "consent", "banner", "menu", "breadcrumb", "skip", "footer")
 _META_LABEL = re.compile(r"\b(?:dato|mødedato|tidspunkt|tid|sted|mødested)\s*:", re.I)
+_META_TERM = re.compile(r"(?:dato|mødedato|tidspunkt|tid|sted|mødested)\s*:?", re.I)  # a <dt>/<th> cell
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({
     "p", "div", "section", "article", "main", "aside", "header", "footer", "address", "blockquote",
@@ -116,8 +117,15 @@ def is_junk(node: LexborNode) -> bool:
     if tag == "aside" and not _inside_content(node) and not _holds_content(node):
         # A sidebar beside the page's main content ("Tidligere møder", "Kontakt") - unless it is
         # the meeting's facts box ("Dato: …", "Sted: …").
-        return _META_LABEL.search(node.text(separator=" ")) is None
+        return not _has_meeting_facts(node)
     return False
+
+
+def _has_meeting_facts(node: LexborNode) -> bool:
+    """"Dato: …" / "Sted: …" as text, or as the terms of a definition list or table."""
+    if _META_LABEL.search(node.text(separator=" ")):
+        return True
+    return any(_META_TERM.fullmatch(" ".join(cell.text().split())) for cell in node.css("dt, th"))
 
 
 class _Walker:
@@ -216,33 +224,32 @@ class _Walker:
                     self.lines.append("\t".join(cells))
 
     def _definitions(self, node: LexborNode) -> None:
+        """Each group of terms and definitions: "Dato: Fredag den 2. juni 2023" on one line when
+        its definitions are inline text; as blocks (the term on its own line, like a heading, then
+        the definition's lines) when a definition holds paragraphs or a list (an agenda: item
+        title -> its text; "Deltagere" -> a list of names)."""
         self.newline()
-        terms: list[str] = []
-        definitions: list[str] = []
         # HTML allows <div> wrappers around dt/dd groups.
         items = [item for child in node.iter() for item in (child.iter() if child.tag == "div" else [child])]
-        if any(item.tag == "dd" and item.css_first(_BLOCK_CONTENT) is not None for item in items):
-            # Definitions holding paragraphs (an agenda: item title -> its text) are rendered as
-            # blocks: the term on its own line, like a heading, then the definition's lines.
-            for item in items:
-                if is_junk(item) or item.tag not in ("dt", "dd"):
-                    continue
-                if item.tag == "dt":
-                    self.blank()
-                    self.lines.append(_inline(item))
-                else:
-                    self.walk(item)
-                    self.newline()
-            return
+        groups: list[tuple[list[LexborNode], list[LexborNode]]] = []
         for item in items:
             if is_junk(item) or item.tag not in ("dt", "dd"):
                 continue
-            if item.tag == "dt" and definitions:
-                self.lines.append(_definition_line(terms, definitions))
-                terms, definitions = [], []
-            (terms if item.tag == "dt" else definitions).append(_inline(item))
-        if terms or definitions:
-            self.lines.append(_definition_line(terms, definitions))
+            if item.tag == "dt" and (not groups or groups[-1][1]):
+                groups.append(([], []))
+            if not groups:
+                groups.append(([], []))
+            groups[-1][0 if item.tag == "dt" else 1].append(item)
+        for terms, definitions in groups:
+            if any(d.css_first(_BLOCK_CONTENT) is not None for d in definitions):
+                for t in terms:
+                    self.blank()
+                    self.lines.append(_inline(t))
+                for d in definitions:
+                    self.walk(d)
+                    self.newline()
+            else:
+                self.lines.append(_definition_line([_inline(t) for t in terms], [_inline(d) for d in definitions]))
 
 
 def _definition_line(terms: list[str], definitions: list[str]) -> str:

@@ -144,6 +144,20 @@ def test_an_item_table_with_its_number_in_a_margin_cell(write: Writer) -> None:
     ]  # fmt: skip
 
 
+def test_a_sidebar_with_the_meeting_facts_as_a_definition_list_is_kept(write: Writer) -> None:
+    page = (
+        "<div><main><h1>Referat fra møde i Klyngestyregruppen</h1><p>Dagsordenspunkt 1: Velkomst</p></main>"
+        "<aside><h2>Mødeinfo</h2><dl><dt>Dato</dt><dd>Fredag den 2. juni 2023</dd>"
+        "<dt>Sted</dt><dd>Regionshospitalet Gødstrup, lokale M3</dd>"
+        "<dt>Deltagere</dt><dd><ul><li>Ole Thomsen</li><li>Lone Gade</li></ul></dd></dl></aside>"
+        "<aside><h2>Tidligere referater</h2><ul><li>Referat 10. marts 2023</li></ul></aside></div>"
+    )
+    lines = load_document(write("aside.html", page)).text.split("\n")
+    assert "Dato: Fredag den 2. juni 2023" in lines and "Sted: Regionshospitalet Gødstrup, lokale M3" in lines
+    assert lines[lines.index("Deltagere") + 1:][:2] == ["- Ole Thomsen", "- Lone Gade"]
+    assert "Tidligere referater" not in lines  # a sidebar of links is still page chrome
+
+
 def test_pre_keeps_line_layout(write: Writer) -> None:
     doc = load_document(write("pre.html", "<p>Tal:</p><pre>Budget   2017\nDrift    1.200</pre>"))
     assert doc.text.split("\n") == ["Tal:", "Budget   2017", "Drift    1.200"]
