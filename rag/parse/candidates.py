@@ -247,20 +247,38 @@ def _tab_title(row: str, header: list[str]) -> tuple[str, str]:
             rest.extend(paras[1:])
             continue
         name = header[col] if col < len(header) else ""
+        if not re.search(r"\w", paras[0]):  # "–" under "Beslutning": no decision
+            continue
         if name and P.match_section_heading(name):
             paras[0] = f"{name}: {paras[0]}"
         rest.extend(paras)
     return tidy_title(title), "\n".join(rest)
 
 
+GROUP_ROW_WORDS = 6
+
+
+def is_group_row(text: str) -> bool:
+    """A table row of one merged cell that groups the rows under it ("Sager til beslutning")."""
+    s = text.strip()
+    return bool(s) and "\t" not in s and len(s.split()) <= GROUP_ROW_WORDS and not s.endswith((".", ":"))
+
+
 def _table_header(lines: list[Line], i: int) -> list[str]:
     """Column names of the table a row belongs to ("Nr.<TAB>Punkt<TAB>Beslutning")."""
+    group_rows = 0
     for k in range(i - 1, max(-1, i - 40), -1):
         s = lines[k].text
         if not s:
             continue
         if "\t" not in s:
-            return []
+            # A group row inside the table; two such lines in a row, or a sentence, mean the
+            # table ended above.
+            group_rows += 1
+            if group_rows > 1 or not is_group_row(s):
+                return []
+            continue
+        group_rows = 0
         cells = [flatten_cells(c).strip() for c in s.split("\t")]
         if not re.match(r"^\d", cells[0]):
             return cells

@@ -17,7 +17,7 @@ from rag.errors import ParseError
 from rag.parse import blocks as B
 from rag.parse import meta
 from rag.parse import patterns as P
-from rag.parse.candidates import Candidate, find_candidates, looks_like_heading
+from rag.parse.candidates import Candidate, find_candidates, is_group_row, looks_like_heading
 from rag.parse.clean import Line, clean_text, flatten_cells
 from rag.parse.cluster import detect_cluster
 from rag.parse.items import select_items
@@ -135,6 +135,17 @@ def _decision_table(lines: list[Line], after: int) -> tuple[dict[str, str], set[
     return {}, set()
 
 
+def _without_group_row(body: list[str]) -> list[str]:
+    """A table row's body without the merged-cell row ("Sager til orientering") that groups the
+    rows after it: it heads the next rows and is no part of this item."""
+    end = len(body)
+    while end and not body[end - 1].strip():
+        end -= 1
+    if end and is_group_row(body[end - 1]):
+        return body[: end - 1]
+    return body
+
+
 def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
     """Agenda items, and participants listed by an item that is itself the attendance list."""
     lines = lay.lines
@@ -146,6 +157,8 @@ def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
     for k, c in enumerate(lay.items):
         end = lay.items[k + 1].line if k + 1 < len(lay.items) else len(lines)
         body = [lines[i].text for i in range(c.end, end) if i not in skip]
+        if c.kind == "tab" and k + 1 < len(lay.items) and lay.items[k + 1].kind == "tab":
+            body = _without_group_row(body)
         if c.extra:
             body = c.extra.split("\n") + body
         if c.label in table:  # the decisions table's row is this item's decision section

@@ -33,11 +33,17 @@ def tidy_text(lines: list[str]) -> str:
     return "\n".join(out).strip()
 
 
+# A decision label inside a paragraph, right after a sentence: "… rykket frem. Beslutning: Dagsordenen
+# blev godkendt." (e-mailed or hard-wrapped minutes write the outcome on, not under, the paragraph).
+_INLINE_LABEL = re.compile(r"(?<=[.!?])\s+(?=(?:Beslutning|Konklusion|Indstilling)\s*:(?:\s|$))")
+
+
 def split_sections(body: list[str]) -> tuple[Section, ...]:
     """Sections of an item body, in document order."""
     sections: list[Section] = []
     name, heading = PREAMBLE, ""
     buf: list[str] = []
+    body = [part for line in body for part in _INLINE_LABEL.split(line)]
     for s in body:
         m = P.match_section_heading(s) if s.strip() else None
         if m:

@@ -1,0 +1,51 @@
+"""Minimal reproductions of parser failures found on a seventh round of unseen layouts: a table
+with one row per item whose rows are grouped under merged-cell rows, a decision label inside
+the paragraph it closes, and a "–" in the decision column."""
+
+from __future__ import annotations
+
+from tests.parse.conftest import item, norm, outline, parse
+
+
+def test_item_rows_under_merged_group_rows_keep_the_decision_column() -> None:
+    m = parse(
+        "HORSENSKLYNGEN\n"
+        "Referat\n"
+        "Mødedato\tTorsdag den 25. november 2021\n\n"
+        "Referat af mødets punkter\n"
+        "Nr.\tEmne\tSagsfremstilling og indstilling\tBeslutning\n"
+        "1.\tGodkendelse af dagsorden\tSagsfremstilling: Udsendt.\tGodkendt.\n"
+        "Sager til beslutning\n"
+        "2.\tIV-behandling i eget hjem\tSagsfremstilling: Piloten er evalueret.\tGodkendt. Ordningen gøres permanent.\n"
+        "Sager til orientering\n"
+        "3.\tStatus på covid-19\tSagsfremstilling: 14 indlagte.\t–\n"
+    )
+    assert outline(m) == [("1", "Godkendelse af dagsorden"), ("2", "IV-behandling i eget hjem"),
+                          ("3", "Status på covid-19")]
+    assert item(m, "2").decision == "Godkendt. Ordningen gøres permanent."
+    assert item(m, "3").decision is None  # "–": nothing was decided
+
+
+def test_a_decision_label_inside_the_paragraph_it_closes() -> None:
+    m = parse(
+        """
+        REFERAT
+        Klyngestyregruppen for Randersklyngen
+        Dato: Torsdag den 14. marts 2019
+
+        Ad pkt. 1: Godkendelse af dagsorden
+        Der var ingen bemærkninger til referatet fra sidste møde. Beslutning: Dagsordenen blev
+        godkendt.
+
+        Ad pkt. 2: Ansøgning om klyngemidler
+        Klyngestyregruppen var positiv over for projektet. Beslutning:
+        Ansøgningen blev godkendt med 385.000 kr.
+
+        Ad pkt. 3: Eventuelt
+        Intet. Der blev talt om beslutning: et ord midt i en sætning.
+        """
+    )
+    assert [i.number for i in m.items] == ["1", "2", "3"]
+    assert norm(item(m, "1").decision) == norm("Dagsordenen blev godkendt.")
+    assert norm(item(m, "2").decision) == norm("Ansøgningen blev godkendt med 385.000 kr.")
+    assert item(m, "3").decision is None
