@@ -27,8 +27,10 @@ _RUNS_ON = {
 _WS = re.compile(r"\s+")
 # Numbers minutes write as words ("de to årlige møder"), with their value.
 # An agenda item's number as minutes cite it: "3", "12", "O1" (a group numbered anew), "2.1" (an
-# item under group heading 2), "C" (lettered items; not I, V or X: roman numerals read as numbers).
-ITEM_NUMBER = r"(?:(?-i:[A-ZÆØÅ])?\d{1,2}(?:\.\d{1,2})?(?![\d.,]?\d)|(?-i:[A-HJ-UWYZ])(?![\wæøå]))"
+# item under group heading 2), "4a" (an item added between 4 and 5), "C" (lettered items; not I,
+# V or X: roman numerals read as numbers).
+ITEM_NUMBER = (r"(?:(?-i:[A-ZÆØÅ])?\d{1,2}(?:\.\d{1,2}|(?-i:[a-f])(?![\wæøå]))?(?![\d.,]?\d)"
+               r"|(?-i:[A-HJ-UWYZ])(?![\wæøå]))")
 
 NUMBER_WORDS = {"to": "2", "tre": "3", "fire": "4", "fem": "5", "seks": "6", "syv": "7", "otte": "8",
                 "ni": "9", "ti": "10", "elleve": "11", "tolv": "12", "tyve": "20", "tredive": "30",

@@ -78,6 +78,7 @@ def test_latest_meeting_and_item_reference():
     ("Hvad blev besluttet under punkt 2.1 om rygestop?", "2.1"),
     ("Hvad stod der i pkt. O1?", "O1"),
     ("Hvad blev besluttet i punkt C?", "C"),
+    ("Hvad blev besluttet under punkt 4a?", "4a"),
     ("Hvilket punkt i dagsordenen handlede om IV?", None),
     ("Hvad koster punkt 12.000 kr.?", None),
 ])

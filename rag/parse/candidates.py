@@ -28,6 +28,13 @@ _PUNKT = re.compile(
 # has no title).
 _SAG = re.compile(r"^sag\s+(?:nr\.?\s*)?(?P<n>\d{1,2})\s*[:.)\-\u2013]\s*(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$",
                   re.IGNORECASE)
+# "Sag 4a – Title", "Punkt 4b: Title", "4a. Title": an item added to the agenda after item 4
+# (a "tillægsdagsorden"). Read apart from the numbered chain and slotted in after its item.
+_SUFFIXED = re.compile(
+    r"^(?:(?:sag|punkt|pkt\.?|dagsordens\s*punkt)\s+(?:nr\.?\s*)?)?(?P<n>\d{1,2})(?P<s>(?-i:[a-f]))"
+    r"\s*[:.)\-\u2013]\s*(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$",
+    re.IGNORECASE,
+)
 # "§ 3  Title" (a statute-like layout); "§ 79 i serviceloven" is a reference, not an item.
 _PARAGRAPH = re.compile(r"^§\s*(?P<n>\d{1,2})\.?\s+(?P<t>[A-ZÆØÅ\"'“].*)$")
 _MD = re.compile(r"^#{1,6}\s*(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\s*[.):]?\s+(?P<t>.+)$", re.IGNORECASE)
@@ -77,14 +84,15 @@ class Candidate:
     extra: str = ""
     score: float = 0.0
     prefix: str = ""  # a group's letter when numbering restarts per group: "O" in "O1"
+    suffix: str = ""  # an item added after another: "a" in "4a"
 
     @property
     def label(self) -> str:
-        """The item number as cited: "4"; "O1" for item 1 under "Punkter til orientering"; "C"
-        for the third of lettered items."""
+        """The item number as cited: "4"; "O1" for item 1 under "Punkter til orientering"; "4a"
+        for an item added after item 4; "C" for the third of lettered items."""
         if self.kind == "letter":
             return chr(ord("A") + self.number - 1)
-        return f"{self.prefix}{self.number}"
+        return f"{self.prefix}{self.number}{self.suffix}"
 
 
 _LEADER = re.compile(r"\s*(?:\.{3,}|…+|_{3,})\s*(?:side\s*)?\d{0,3}\s*$", re.IGNORECASE)
@@ -291,6 +299,12 @@ def find_candidates(lines: list[Line], excluded: set[int]) -> list[Candidate]:
     out: list[Candidate] = []
     for i, ln in enumerate(lines):
         if not ln.text or i in excluded:
+            continue
+        added = _SUFFIXED.match(ln.text)
+        if added:
+            title, end = _read_title(lines, i, added.group("t"), layout)
+            out.append(Candidate(i, int(added.group("n")), "added", title, end, ln.indent,
+                                 suffix=added.group("s")))
             continue
         m = _match(ln.text)
         if not m or not 0 < m[1] <= 60:

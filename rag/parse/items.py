@@ -448,8 +448,24 @@ def _dotted_groups(chain: list[Candidate], lines: list[Line], sec: _SectionIndex
     return Selection(items, group_lines=set(heads.values()))
 
 
+def _with_added(chain: list[Candidate], added: list[Candidate]) -> list[Candidate]:
+    """Items added after another ("Sag 4a" between "Sag 4" and "Sag 5"), in their place: the one
+    numbered like the chain item right above it, before the next chain item."""
+    if not added or not chain:
+        return chain
+    out: list[Candidate] = []
+    for k, c in enumerate(chain):
+        out.append(c)
+        nxt = chain[k + 1].line if k + 1 < len(chain) else None
+        out.extend(a for a in added if a.number == c.number and not c.prefix and a.line > c.line
+                   and (nxt is None or a.line < nxt))
+    return out
+
+
 def select_items(lines: list[Line], cands: list[Candidate]) -> Selection:
     """Choose the agenda items among the candidates (see module docstring)."""
+    added = [c for c in cands if c.kind == "added"]
+    cands = [c for c in cands if c.kind != "added"]
     sec = _SectionIndex(lines)
     toc = _toc_run(cands, lines)
     chain = _choose(cands, lines, sec, toc) if toc else []
@@ -465,6 +481,7 @@ def select_items(lines: list[Line], cands: list[Candidate]) -> Selection:
         anchored = _match_titles_in_body(chain, lines)
         if anchored:
             sel = Selection(anchored, toc=chain)
+    sel.items = _with_added(sel.items, added)
     dotted = _dotted_groups(sel.items, lines, sec)
     if dotted is not None:
         return dotted
