@@ -34,7 +34,8 @@ _OTHER_MEETING = re.compile(
     re.IGNORECASE,
 )
 _MEETING_CONTEXT = re.compile(
-    r"(?:\bdagens\s+møde|\bmødet\s+(?:blev\s+)?(?:afholdt\s+|holdt\s+)?(?:den|d\.)|\bmødedato)\s*$",
+    rf"(?:\bdagens\s+møde|\bmødet\s+(?:blev\s+)?(?:afholdt\s+|holdt\s+)?(?:(?:{P.WEEKDAY_RE})\s+)?(?:den|d\.)|"
+    r"\bmødedato)\s*$",
     re.IGNORECASE,
 )
 
@@ -62,6 +63,7 @@ class DateHit:
     score: float
     order: int
     context: bool = False  # "mødet den <date>": the text itself says this is the meeting's date
+    other: bool = False  # "Udsendt: <date>", "næste møde <date>": the text says it is another date
 
 
 @dataclass
@@ -101,12 +103,13 @@ def _hits_in(text: str, source: str, order: int, rank_bonus: float) -> list[Date
             score += 1.0
         if _TIME.search(text):
             score += 1.0
-        if _OTHER_MEETING.search(text[:start]) or _DATELINE.match(text[:start]):
+        other = bool(_OTHER_MEETING.search(text[:start]) or _DATELINE.match(text[:start]))
+        if other:
             score -= 3.0
         context = bool(_MEETING_CONTEXT.search(text[:start])) and not _OTHER_MEETING.search(text[:start])
         if year is None:
             score -= 0.5
-        hits.append(DateHit(day, month, year, weekday, source, score, order, context))
+        hits.append(DateHit(day, month, year, weekday, source, score, order, context, other))
     return hits
 
 
@@ -149,13 +152,15 @@ def find_meeting_date(lines: list[DateLine]) -> tuple[str | None, list[str]]:
         if h.year is not None and h.source != "letterhead":
             doc_years[h.year] += 1
     warnings: list[str] = []
-    meeting = [
-        h for h in hits if h.source in ("title", "time_label", "date_label", "header") and h.score > 1.5
-    ]
+    top = [h for h in hits if h.source in ("title", "time_label", "date_label", "header") and h.score > 1.5]
+    meeting = [h for h in top if not h.other]
     if not meeting:
+        # "Udsendt: 15.10.2024" at the top, "Mødet blev afholdt tirsdag den 8. oktober 2024" at the end.
         meeting = [h for h in hits if h.source == "body" and h.context and h.year is not None]
         if meeting:
             warnings.append("meeting date taken from the body text")
+    if not meeting:
+        meeting = top
     if not meeting:
         meeting = [h for h in hits if h.source == "letterhead"]
         if meeting:
