@@ -42,6 +42,7 @@ SCOPE_CACHE_SIZE = 64
 # 100k bench's ~100 terms per item (a set and a tuple of shared strings): ~13 MB when full.
 # (It was 20,000 entries, cleared when full: ~130 MB, and distinct questions kept refilling it.)
 TERMS_CACHE_SIZE = 2_048
+SHARED_STEM = 8  # letters a question term and an item word must share to count as derivations
 STEM_MIN = 6  # compounds share a start of at least this many letters ("sundhedsaftale"/"sundhed...")
 
 # Words that say what kind of answer is wanted, not what it is about: they do not
@@ -147,7 +148,15 @@ def _presence(term: str, have: frozenset[str], ordered: tuple[str, ...]) -> floa
     if any(term[:n] in have for n in range(STEM_MIN, len(term))):
         return 0.5
     at = bisect.bisect_left(ordered, term)
-    return 0.5 if at < len(ordered) and ordered[at].startswith(term) else 0.0
+    if at < len(ordered) and ordered[at].startswith(term):
+        return 0.5
+    # Derivations the stemmer keeps apart: "palliation" ~ "palliativ", "kommunikation" ~ "kommunikativ".
+    if len(term) >= SHARED_STEM + 2:
+        stem = term[: max(SHARED_STEM, len(term) - 3)]
+        at = bisect.bisect_left(ordered, stem)
+        if at < len(ordered) and ordered[at].startswith(stem):
+            return 0.5
+    return 0.0
 
 
 def _fmt(iso: str) -> str:

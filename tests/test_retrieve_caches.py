@@ -142,6 +142,9 @@ def _presence_scan(term: str, have: frozenset[str]) -> float:
         return 1.0
     if len(term) >= 6 and any(len(h) >= 6 and (term.startswith(h) or h.startswith(term)) for h in have):
         return 0.5
+    stem = term[: max(8, len(term) - 3)]  # derivations: "palliation" ~ "palliativ"
+    if len(term) >= 10 and any(h.startswith(stem) for h in have):
+        return 0.5
     return 0.0
 
 
@@ -149,7 +152,8 @@ def test_presence_matches_the_scan() -> None:
     rnd = random.Random(7)
     words = ["sundhed", "sundhedsaftale", "sundhedsaftalen", "aftale", "klynge", "klyngen", "randersklyngen",
              "rygestop", "ryge", "genoptræning", "genoptræningsplan", "plan", "iv", "ivbehandling", "behandl",
-             "behandling", "sundheds", "klyngestyregrupp", "abcdef", "abcdefg", "abcde"]
+             "behandling", "sundheds", "klyngestyregrupp", "abcdef", "abcdefg", "abcde", "palliation",
+             "palliativ", "kommunikation", "kommunikativ", "palliat"]
     for _ in range(500):
         have = frozenset(rnd.sample(words, rnd.randint(0, 8)))
         ordered = tuple(sorted(have))
