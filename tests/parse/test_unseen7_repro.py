@@ -1,6 +1,7 @@
-"""Minimal reproductions of parser failures found on a seventh round of unseen layouts: a table
-with one row per item whose rows are grouped under merged-cell rows, a decision label inside
-the paragraph it closes, and a "–" in the decision column."""
+"""Minimal reproductions of parser failures found on a seventh round of unseen layouts
+(tests/parse/unseen7/): a table with one row per item whose rows are grouped under merged-cell
+rows, a decision label inside the paragraph it closes, a "–" in the decision column, an item added
+as "Sag 4a", and the meeting date given only in a closing "Mødet blev afholdt tirsdag den …"."""
 
 from __future__ import annotations
 
@@ -49,3 +50,54 @@ def test_a_decision_label_inside_the_paragraph_it_closes() -> None:
     assert norm(item(m, "1").decision) == norm("Dagsordenen blev godkendt.")
     assert norm(item(m, "2").decision) == norm("Ansøgningen blev godkendt med 385.000 kr.")
     assert item(m, "3").decision is None
+
+
+def test_an_item_added_between_two_numbered_items() -> None:
+    m = parse(
+        """
+        Referat
+        Styregruppen for Aarhusklyngen
+        Dato: Torsdag den 6. marts 2025
+
+        Sag 4 – Forløbsprogram for type 2-diabetes
+        Konklusion: Godkendt.
+
+        Sag 4a – Midlertidige pladser ved overbelægning
+        Konklusion: Styregruppen tiltrådte forslaget.
+
+        Sag 5 – Eventuelt
+        Intet.
+        """
+    )
+    assert outline(m) == [("4", "Forløbsprogram for type 2-diabetes"),
+                          ("4a", "Midlertidige pladser ved overbelægning"), ("5", "Eventuelt")]
+    assert item(m, "4a").decision == "Styregruppen tiltrådte forslaget."
+
+
+def test_the_meeting_date_in_a_closing_sentence_beats_a_sent_date_at_the_top() -> None:
+    m = parse(
+        """
+        Referat
+        Klyngestyregruppen for Midtklyngen · møde nr. 4/2024
+        Udsendt: 15.10.2024
+        1
+        GODKENDELSE AF DAGSORDEN
+        Baggrund
+        Dagsordenen blev udsendt den 1. oktober 2024.
+        Klyngestyregruppen godkendte dagsordenen.
+        2
+        ANSØGNING OM KLYNGEMIDLER
+        Baggrund
+        Kommunerne søger om 540.000 kr.
+        Klyngestyregruppen bevilgede 540.000 kr.
+        3
+        EVENTUELT
+        Baggrund
+        Intet.
+        Mødeoplysninger
+        Mødet blev afholdt tirsdag den 8. oktober 2024 kl. 14.00–16.30.
+        Sted: Regionshospitalet Viborg, mødelokale Nørreå
+        """
+    )
+    assert [i.number for i in m.items] == ["1", "2", "3"]
+    assert m.date == "2024-10-08"  # not the date it was sent (15.10.2024)

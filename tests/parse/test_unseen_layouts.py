@@ -28,6 +28,11 @@ body, date and place.
   auto-numbered item headings, a wiki export in Markdown, one HTML table per item with the number
   in a margin cell and the body "Det administrative forum", and a DOCX whose decisions are all in
   one "Punkt | Beslutning" table after the last item.
+- ``unseen7/``: an e-mailed plain-text referat with "Ad pkt. N:" items and "Beslutning:" inside the
+  paragraph it closes, a DOCX table with one row per item grouped by merged rows ("Sager til
+  beslutning") and a "–" decision cell, a CMS page of <details> items whose date and place sit in a
+  sidebar <dl>, a two-column PDF with roman-numeral items, a PDF whose meeting date is only in a
+  closing "Mødet blev afholdt …" under a sent date at the top, and a DOCX with an added item "Sag 4a".
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from rag.ingest import load_document
 from rag.parse import parse_minutes
 
 HERE = Path(__file__).parent
-CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6")
+CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6",
+                                                     "unseen7")
          for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
