@@ -16,6 +16,10 @@ for _i, _name in enumerate(DANISH_MONTHS, start=1):
     MONTHS[_name] = _i
     MONTHS[_name[:3]] = _i
 MONTHS["sept"] = 9
+# English month names, in bilingual minutes ("Dato / Date: 23 January 2020").
+for _i, _name in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                            "september", "october", "november", "december"], start=1):
+    MONTHS.setdefault(_name, _i)
 
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 

@@ -20,7 +20,7 @@ from rag.types import CELL_BREAK
 _AD = re.compile(r"^(?:AD|Ad|ad(?=\s+\d{1,2}\s*[\t:.)]?\s*[A-ZÆØÅ]))\s*\.?\s*(?:punkt|pkt\.?)?\s*(?P<n>\d{1,2})\b"
                  r"\s*[:.)]?\s*(?P<t>.*)$")  # lower-case "ad 1<TAB>Godkendelse" only before a capital
 _PUNKT = re.compile(
-    r"^(?:punkt|pkt\.?|dagsordens\s*punkt|dagsordenpunkt)\s*(?:nr\.?\s*)?(?P<n>\d{1,2})\b"
+    r"^(?:punkt|pkt\.?|dagsordens\s*punkt|dagsordenpunkt|agenda\s+item)\s*(?:nr\.?\s*)?(?P<n>\d{1,2})\b"
     r"\s*(?:[:.)\-\u2013]\s*)?(?P<t>.*)$",
     re.IGNORECASE,
 )
@@ -62,6 +62,8 @@ def roman_value(r: str) -> int:
         total += -v if b != " " and _ROMAN_VALUES[b] > v else v
     return total
 _SUBNUMBER = re.compile(r"^\d{1,2}\.\d")
+# "3.0   Title": items numbered N.0 (their sections are 3.1, 3.2 …, never items).
+_POINT_ZERO = re.compile(r"^(?P<n>\d{1,2})\.0\s+(?P<t>[A-ZÆØÅ\"'“].*)$")
 _TIME_CELL = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[.:]\d{2}(?:\s*[-\u2013]\s*\d{1,2}[.:]\d{2})?$", re.IGNORECASE)
 _TITLE_START = re.compile(r"^[\"'”“«(\[]?[A-ZÆØÅÉ0-9]")
 _CONNECTOR_END = re.compile(
@@ -124,6 +126,9 @@ def text_layout(lines: list[Line]) -> Layout:
 
 def _match(s: str) -> tuple[str, int, str] | None:
     """(kind, number, title text) when ``s`` has the shape of an item heading."""
+    m = _POINT_ZERO.match(s)
+    if m:
+        return "num", int(m.group("n")), m.group("t")
     if _SUBNUMBER.match(s):
         return None
     for kind, rx in (("ad", _AD), ("punkt", _PUNKT), ("punkt", _SAG), ("punkt", _PARAGRAPH), ("md", _MD)):

@@ -41,6 +41,10 @@ _SECTION_PHRASES: list[tuple[str, str]] = [
     (r"referat", "beslutning"),
     (r"konklusion(?:er)?", "beslutning"),
     (r"afgørelse", "beslutning"),
+    # English labels in bilingual minutes ("Background:", "Recommendation:", "Decision:").
+    (r"background", "sagsfremstilling"),
+    (r"recommendation", "indstilling"),
+    (r"decision", "beslutning"),
     (r"bilag(?:sliste)?", "bilag"),
     (r"vedhæftede\s+bilag", "bilag"),
     (r"økonomiske\s+konsekvenser", "økonomi"),
@@ -213,8 +217,9 @@ OTHER_LABELS = r"emne|forplejning|mødeforum|udvalg|møde|mødetype|dagsorden|da
 
 LABEL_LINE = re.compile(
     rf"^\s*(?:[•*\-\u2013]\s*)?(?P<label>{PARTICIPANT_LABELS}|{TIME_LABELS}|{PLACE_LABELS}|{OTHER_LABELS})"
-    # "Mødested<TAB>Regionshospitalet Horsens": a two-column metadata table row (DOCX, HTML).
-    r"(?:\s*:\s*|[ ]*\t\s*)(?P<value>.*)$",
+    # "Mødested<TAB>Regionshospitalet Horsens": a two-column metadata table row (DOCX, HTML);
+    # "Sted .........: …" (dot leaders); "Mødested / Venue: …" (a bilingual label).
+    r"(?:[ \t]*\.{2,})?(?:\s*/\s*[A-Za-z]+)?(?:\s*:\s*|[ ]*\t\s*)(?P<value>.*)$",
     re.IGNORECASE,
 )
 # "I mødet deltog", "Gæster som deltager i punkterne 1-3": participant labels without a colon.
@@ -233,6 +238,9 @@ _GLUED_LABEL = re.compile(
 GLUED_LABEL_MAX = 120
 
 
+_TIME_PLACE_ALONE = re.compile(r"^\s*(?P<label>mødedato|mødetidspunkt|mødested|mødelokale)\s*$", re.IGNORECASE)
+
+
 def match_label(line: str) -> tuple[str, str] | None:
     """(label lower-cased, value) for a metadata label line such as "Sted: RH Viborg"."""
     m = LABEL_LINE.match(line)
@@ -241,6 +249,9 @@ def match_label(line: str) -> tuple[str, str] | None:
     m = _GLUED_LABEL.match(line)
     if m and len(line.strip()) <= GLUED_LABEL_MAX:
         return m.group("label").lower(), m.group("value").strip()
+    m = _TIME_PLACE_ALONE.match(line)
+    if m:  # "Mødested" on its own line, the place on the next (a PDF of a label-value table)
+        return m.group("label").lower(), ""
     m = PARTICIPANT_LABEL_BARE.match(line)
     if m and len(line.strip()) <= 60:
         label = re.sub(r"\s+", " ", m.group("label").lower())
