@@ -183,6 +183,10 @@ def _remove_file_name_footers(lines: list[Line]) -> None:
             lines[i].text = ""
 
 
+# "DAGSORDENSPUNKT 4" at the top of every slide: an item per page, not a running header.
+_ITEM_LABEL_KEY = re.compile(r"^(?:dagsordens\s*punkt|punkt|pkt\.?|sag|agenda\s+item)\s*#\s*$")
+
+
 def _remove_running_lines(lines: list[Line]) -> None:
     """Drop headers/footers repeated at the top or bottom of many pages.
 
@@ -201,7 +205,7 @@ def _remove_running_lines(lines: list[Line]) -> None:
         for i in sorted(set(idx[:3] + idx[-3:])):
             key = re.sub(r"\d+", "#", lines[i].text.lower())
             heading = P.match_section_heading(lines[i].text)
-            if len(key) > 120 or (heading and not heading[2]):
+            if len(key) > 120 or (heading and not heading[2]) or _ITEM_LABEL_KEY.match(key):
                 continue
             edge[key] += 1
             where.setdefault(key, []).append(i)
@@ -390,6 +394,28 @@ def _assign_side_pages(lines: list[Line], marks: list[int | None]) -> None:
             ln.page = page
 
 
+def _label_rows_to_fields(lines: list[Line]) -> list[Line]:
+    """A metadata table whose first row names the columns ("Mødedato<TAB>Mødested<TAB>Mødeleder")
+    and whose second row holds the values: one "label: value" line per column, as the
+    metadata reader expects."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        cells = ln.text.split("\t") if "\t" in ln.text else []
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        values = nxt.text.split("\t") if nxt is not None and "\t" in nxt.text else []
+        if cells and len(values) == len(cells) and all(P.match_label(f"{c.strip()}: x") for c in cells) \
+                and not any(P.match_label(f"{v.strip()}: x") for v in values):
+            out.extend(Line(f"{c.strip()}: {v.strip()}", ln.page, ln.indent)
+                       for c, v in zip(cells, values, strict=True))
+            i += 2
+            continue
+        out.append(ln)
+        i += 1
+    return out
+
+
 def clean_text(text: str) -> Cleaned:
     """Normalise extracted minutes text into clean lines (see module docstring)."""
     text = _unquote(normalise_chars(text))
@@ -401,6 +427,7 @@ def clean_text(text: str) -> Cleaned:
     vocabulary = {w.lower() for w in re.findall(r"[\wæøåÆØÅ]{4,}", text)}
     lines = _collapse_double_spacing(lines, by_page=has_ff)
     _dehyphenate(lines, vocabulary)
+    lines = _label_rows_to_fields(lines)
     # Collapse runs of blank lines (page-break padding) to one.
     out: list[Line] = []
     for ln in lines:

@@ -322,6 +322,8 @@ def _body(
     m = _MEETING_OF.search(header_text)
     if m and meta.body_from_title(m.group(1)):
         return meta.body_from_title(m.group(1))
+    if fuller:  # a title line under the "Dato / Tid / Sted" block, read as the block's last value
+        return fuller[0]
     indst = "\n".join(s.text for it in agenda for s in it.sections if s.name == "indstilling")
     everything = "\n".join(it.text for it in agenda)
     found = meta.body_from_text(indst or everything, everything)
