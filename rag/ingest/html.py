@@ -101,7 +101,7 @@ def is_junk(node: LexborNode) -> bool:
     """True for scripts, forms, hidden elements, menus, cookie banners and page headers/footers."""
     tag = node.tag or ""
     if tag in _DROP_TAGS:
-        return True
+        return not (tag == "nav" and _is_page_contents(node))
     attributes = node.attributes
     if "hidden" in attributes or _attr(node, "aria-hidden") == "true":
         return True
@@ -119,6 +119,14 @@ def is_junk(node: LexborNode) -> bool:
         # the meeting's facts box ("Dato: …", "Sted: …").
         return not _has_meeting_facts(node)
     return False
+
+
+def _is_page_contents(node: LexborNode) -> bool:
+    """A <nav> that lists this page's own sections (every link an in-page "#punkt-3" anchor):
+    the agenda, whose list gives the items their numbers. Site menus link to other pages."""
+    hrefs = [_attr(a, "href") for a in node.css("a")]
+    return len(hrefs) >= 3 and all(h.startswith("#") and len(h) > 1 for h in hrefs) \
+        and node.css_first("ol, ul") is not None
 
 
 def _has_meeting_facts(node: LexborNode) -> bool:

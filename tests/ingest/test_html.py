@@ -158,6 +158,16 @@ def test_a_sidebar_with_the_meeting_facts_as_a_definition_list_is_kept(write: Wr
     assert "Tidligere referater" not in lines  # a sidebar of links is still page chrome
 
 
+def test_a_nav_listing_the_pages_own_sections_is_the_agenda(write: Writer) -> None:
+    items = "".join(f'<li><a href="#punkt-{n}">Titel {n}</a></li>' for n in (1, 2, 3))
+    page = (f'<nav class="site"><a href="/">Forside</a> <a href="/om">Om</a> <a href="/kontakt">Kontakt</a></nav>'
+            f'<nav class="agenda"><h2>Dagsorden</h2><ol>{items}</ol></nav>'
+            '<main><h2 id="punkt-1">Titel 1</h2><p>Tekst.</p></main>')
+    lines = load_document(write("nav.html", page)).text.split("\n")
+    assert [s for s in lines if s[:1].isdigit()] == ["1. Titel 1", "2. Titel 2", "3. Titel 3"]
+    assert "Forside" not in " ".join(lines)  # the site menu links to other pages: still chrome
+
+
 def test_pre_keeps_line_layout(write: Writer) -> None:
     doc = load_document(write("pre.html", "<p>Tal:</p><pre>Budget   2017\nDrift    1.200</pre>"))
     assert doc.text.split("\n") == ["Tal:", "Budget   2017", "Drift    1.200"]
