@@ -38,9 +38,11 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
 
 # "i 2019", "fra 2019", "før 2020", "efter 2019", "siden 2019", "i juni 2017", "januar 2023"
 _PERIOD = re.compile(
-    rf"\b(?P<prep>i|fra|før|inden|efter|siden|til)?\s*(?:(?P<month>{MONTH_RE})\.?\s+)?(?P<year>(19|20)\d\d)\b",
+    rf"\b(?P<prep>i|fra|før|inden|efter|siden|til)?\s*(?:(?P<month>{MONTH_RE})\.?\s+|(?P<season>foråret|sommeren|"
+    rf"efteråret)\s+)?(?P<year>(19|20)\d\d)\b",
     re.I,
 )
+_SEASON_MONTHS = {"foråret": (3, 5), "sommeren": (6, 8), "efteråret": (9, 11)}
 _LATEST_MEETING = re.compile(r"\b(seneste|sidste|nyeste)\s+(klynge\w*)?møde", re.I)
 _RECENT = re.compile(r"\b(nyeste|seneste|senest|aktuelle)\b", re.I)
 # Questions about the meeting itself (who led it, who attended, when/where it was held):
@@ -49,6 +51,7 @@ _ABOUT_MEETING = re.compile(
     r"\bmødeleder|\breferent|\bdeltog\b|\bdeltager|\bafbud\b|\bfraværende\b|\bmødedato|"
     r"\bgodkendt af\b|\bgodkendt referatet|\bgodkendte referatet|\bhar godkendt referatet|"
     r"\b(hvor|hvornår|hvordan)\b[^?]*\b(møde|mødet|\w+møde|\w+mødet)\b[^?]*\bholdt\b|"
+    r"\b(hvor|hvornår)\b[^?]*\b(?:holdt|afholdt)\b[^?]*\bmøde\b|"
     r"\bhvilken dato\b[^?]*\bmød|"
     # who the body is made of: its members are the header's attendance list
     r"\bhvilke (?:kommuner|parter|hospitaler|organisationer|medlemmer)\b[^?]*\b(?:indgår|er med|sidder)\b|"
@@ -226,11 +229,13 @@ def _periods(text: str) -> tuple[str | None, str | None, bool]:
         prep = (m.group("prep") or "").lower()
         year = int(m.group("year"))
         month = MONTHS.get((m.group("month") or "").lower().rstrip("."))
-        if not prep and not month:
+        season = _SEASON_MONTHS.get((m.group("season") or "").lower())
+        if not prep and not month and not season:
             continue  # a bare year is usually part of a name ("IHI konference 2020"), not a period
-        if month:
-            first = date(year, month, 1)
-            last = date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1
+        if month or season:
+            a, b = season or (month or 1, month or 12)
+            first = date(year, a, 1)
+            last = date(year + (b == 12), b % 12 + 1, 1).toordinal() - 1
             start, end = first.isoformat(), date.fromordinal(last).isoformat()
         else:
             start, end = f"{year}-01-01", f"{year}-12-31"
@@ -244,7 +249,7 @@ def _periods(text: str) -> tuple[str | None, str | None, bool]:
         elif prep == "til":
             start = "0001-01-01"
         before = text[max(0, m.start() - 40):m.start()]
-        if month or prep in ("før", "inden", "efter") or _MEETING_WORD_BEFORE.search(before):
+        if month or season or prep in ("før", "inden", "efter") or _MEETING_WORD_BEFORE.search(before):
             soft = False
         lo = start if lo is None else min(lo, start)
         hi = end if hi is None else max(hi, end)
@@ -387,6 +392,7 @@ def parse_query(text: str, aliases: dict[str, list[str]]) -> Query:
     clusters, spans = find_clusters(text, aliases)
     toks = _WORD.findall(text.replace("-", " "))
     removed = tuple(" ".join(toks[a:b]) for a, b in spans)
+    removed += tuple(m.group("season") for m in _PERIOD.finditer(text) if m.group("season"))  # "foråret 2023"
     dates = _exact_dates(text)
     # Exact dates are not periods: strip them before looking for "i 2017"-style periods.
     without_dates = WORD_DATE.sub(" ", NUMERIC_DATE.sub(" ", text))

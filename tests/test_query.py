@@ -151,3 +151,18 @@ def test_frequency_and_duration_words_frame_the_question(text, topic):
 ])
 def test_abbreviations_the_question_spells_out(text, pairs):
     assert parse_query(text, ALIASES).abbreviations == pairs
+
+
+@pytest.mark.parametrize("text, period", [
+    ("Hvornår og hvor holdt klyngestyregruppen i Holbækklyngen møde i foråret 2023?", ("2023-03-01", "2023-05-31")),
+    ("Hvad blev besluttet om akutpladser i efteråret 2019?", ("2019-09-01", "2019-11-30")),
+    ("Hvad skete der i sommeren 2021?", ("2021-06-01", "2021-08-31")),
+])
+def test_a_season_is_a_period_and_no_topic_word(text, period):
+    q = parse_query(text, ALIASES)
+    assert (q.date_from, q.date_to) == period
+    assert any(w in q.terms_removed for w in ("foråret", "efteråret", "sommeren"))
+
+
+def test_when_and_where_a_meeting_was_held_asks_for_the_front_matter():
+    assert parse_query("Hvornår og hvor holdt styregruppen møde i maj 2023?", ALIASES).about_meeting
