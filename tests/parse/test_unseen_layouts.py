@@ -33,6 +33,11 @@ body, date and place.
   beslutning") and a "–" decision cell, a CMS page of <details> items whose date and place sit in a
   sidebar <dl>, a two-column PDF with roman-numeral items, a PDF whose meeting date is only in a
   closing "Mødet blev afholdt …" under a sent date at the top, and a DOCX with an added item "Sag 4a".
+- ``unseen8/``: a slide deck printed to PDF (one "DAGSORDENSPUNKT N" per page), "Punkt N" headings
+  with the title under them and a header table whose first row names the columns, an HTML page
+  numbering its unnumbered <h2> items only in a <nav> agenda, all-caps text with dot-leader labels
+  ("Sted .........:"), a PDF of "3.0" items with a "Konklusion" box before the case, and a
+  bilingual DOCX ("Agenda item 3 –", "Decision:", "Dato / Date: 23 January 2020").
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from rag.parse import parse_minutes
 
 HERE = Path(__file__).parent
 CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6",
-                                                     "unseen7")
+                                                     "unseen7", "unseen8")
          for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
@@ -57,7 +62,13 @@ def _norm(s: str | None) -> str:
 
 
 # Layouts the parser does not handle yet, with the reason (the test then must fail: strict xfail).
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+    "unseen8/SKF_minutes_steering_committee_2020-01-23.docx":
+        "cluster read as 'Klynge Fyn' (the convention for 'Sundhedsklynge X', test_cluster_named.py); "
+        "the gold keeps the printed 'Sundhedsklynge Fyn'",
+    "unseen8/referat_sundhedsklyngebestyrelsen_viborg_27022025.docx":
+        "'Viborgklyngen' is named only in an item's text; the alias table reads Viborg as Midtklyngen",
+}
 
 
 @pytest.mark.parametrize("folder, name, gold", [
