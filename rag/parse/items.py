@@ -448,9 +448,16 @@ def _dotted_groups(chain: list[Candidate], lines: list[Line], sec: _SectionIndex
     return Selection(items, group_lines=set(heads.values()))
 
 
-def _with_added(chain: list[Candidate], added: list[Candidate]) -> list[Candidate]:
+def _lead(line: Line) -> str:
+    """How a heading line starts: its label word ("sag", "punkt") or "#" for a bare number."""
+    m = re.match(r"\s*([^\W\d_]+|\d)", line.text)
+    return "#" if m is None or m.group(1).isdigit() else m.group(1).lower()
+
+
+def _with_added(chain: list[Candidate], added: list[Candidate], lines: list[Line]) -> list[Candidate]:
     """Items added after another ("Sag 4a" between "Sag 4" and "Sag 5"), in their place: the one
-    numbered like the chain item right above it, before the next chain item."""
+    numbered like the chain item right above it, before the next chain item, printed like it
+    (a "4a." sub-heading inside "Punkt 4" is no item)."""
     if not added or not chain:
         return chain
     out: list[Candidate] = []
@@ -458,7 +465,7 @@ def _with_added(chain: list[Candidate], added: list[Candidate]) -> list[Candidat
         out.append(c)
         nxt = chain[k + 1].line if k + 1 < len(chain) else None
         out.extend(a for a in added if a.number == c.number and not c.prefix and a.line > c.line
-                   and (nxt is None or a.line < nxt))
+                   and (nxt is None or a.line < nxt) and _lead(lines[a.line]) == _lead(lines[c.line]))
     return out
 
 
@@ -481,7 +488,7 @@ def select_items(lines: list[Line], cands: list[Candidate]) -> Selection:
         anchored = _match_titles_in_body(chain, lines)
         if anchored:
             sel = Selection(anchored, toc=chain)
-    sel.items = _with_added(sel.items, added)
+    sel.items = _with_added(sel.items, added, lines)
     dotted = _dotted_groups(sel.items, lines, sec)
     if dotted is not None:
         return dotted

@@ -101,3 +101,21 @@ def test_the_meeting_date_in_a_closing_sentence_beats_a_sent_date_at_the_top() -
     )
     assert [i.number for i in m.items] == ["1", "2", "3"]
     assert m.date == "2024-10-08"  # not the date it was sent (15.10.2024)
+
+
+def test_a_lettered_sub_heading_inside_an_item_is_no_added_item() -> None:
+    m = parse(
+        """
+        Referat
+        Dato: 6. marts 2025
+
+        Punkt 3 – Økonomi
+        3a. Budget for 2025
+        Tekst om budgettet.
+        Beslutning: Godkendt.
+
+        Punkt 4 – Eventuelt
+        Intet.
+        """
+    )
+    assert outline(m) == [("3", "Økonomi"), ("4", "Eventuelt")]
