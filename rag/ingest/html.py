@@ -30,8 +30,9 @@ _DROP_TAGS = frozenset({
 _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog"})
 # Matched in id/class: a CMS's page footer is often <div class="site-footer">, not <footer>.
 _JUNK_WORDS = ("cookie", "consent", "banner", "menu", "breadcrumb", "skip", "footer")
-_META_LABEL = re.compile(r"\b(?:dato|mødedato|tidspunkt|tid|sted|mødested)\s*:", re.I)
-_META_TERM = re.compile(r"(?:dato|mødedato|tidspunkt|tid|sted|mødested)\s*:?", re.I)  # a <dt>/<th> cell
+_META_WORDS = r"dato|mødedato|tidspunkt|tid|sted|mødested"
+_META_LABEL = re.compile(rf"\b(?:{_META_WORDS})\s*:", re.I)
+_META_TERM = re.compile(rf"(?:{_META_WORDS})\s*:?", re.I)  # a <dt>/<th> cell
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({
     "p", "div", "section", "article", "main", "aside", "header", "footer", "address", "blockquote",

@@ -20,7 +20,7 @@ from rag.types import CELL_BREAK
 _AD = re.compile(r"^(?:AD|Ad|ad(?=\s+\d{1,2}\s*[\t:.)]?\s*[A-ZÆØÅ]))\s*\.?\s*(?:punkt|pkt\.?)?\s*(?P<n>\d{1,2})\b"
                  r"\s*[:.)]?\s*(?P<t>.*)$")  # lower-case "ad 1<TAB>Godkendelse" only before a capital
 _PUNKT = re.compile(
-    r"^(?:punkt|pkt\.?|dagsordens\s*punkt|dagsordenpunkt|agenda\s+item)\s*(?:nr\.?\s*)?(?P<n>\d{1,2})\b"
+    rf"^(?:{P.ITEM_LABEL})\s*(?:nr\.?\s*)?(?P<n>\d{{1,2}})\b"
     r"\s*(?:[:.)\-\u2013]\s*)?(?P<t>.*)$",
     re.IGNORECASE,
 )
@@ -31,7 +31,7 @@ _SAG = re.compile(r"^sag\s+(?:nr\.?\s*)?(?P<n>\d{1,2})\s*[:.)\-\u2013]\s*(?P<t>(
 # "Sag 4a – Title", "Punkt 4b: Title", "4a. Title": an item added to the agenda after item 4
 # (a "tillægsdagsorden"). Read apart from the numbered chain and slotted in after its item.
 _SUFFIXED = re.compile(
-    r"^(?:(?:sag|punkt|pkt\.?|dagsordens\s*punkt)\s+(?:nr\.?\s*)?)?(?P<n>\d{1,2})(?P<s>(?-i:[a-f]))"
+    rf"^(?:(?:sag|{P.ITEM_LABEL})\s+(?:nr\.?\s*)?)?(?P<n>\d{{1,2}})(?P<s>(?-i:[a-f]))"
     r"\s*[:.)\-\u2013]\s*(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$",
     re.IGNORECASE,
 )

@@ -184,7 +184,7 @@ def _remove_file_name_footers(lines: list[Line]) -> None:
 
 
 # "DAGSORDENSPUNKT 4" at the top of every slide: an item per page, not a running header.
-_ITEM_LABEL_KEY = re.compile(r"^(?:dagsordens\s*punkt|punkt|pkt\.?|sag|agenda\s+item)\s*#\s*$")
+_ITEM_LABEL_KEY = re.compile(rf"^(?:sag|{P.ITEM_LABEL})\s*#\s*$")
 
 
 def _remove_running_lines(lines: list[Line]) -> None:
@@ -405,8 +405,8 @@ def _label_rows_to_fields(lines: list[Line]) -> list[Line]:
         cells = ln.text.split("\t") if "\t" in ln.text else []
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         values = nxt.text.split("\t") if nxt is not None and "\t" in nxt.text else []
-        if cells and len(values) == len(cells) and all(P.match_label(f"{c.strip()}: x") for c in cells) \
-                and not any(P.match_label(f"{v.strip()}: x") for v in values):
+        if cells and len(values) == len(cells) and all(map(P.is_label, cells)) \
+                and not any(map(P.is_label, values)):
             out.extend(Line(f"{c.strip()}: {v.strip()}", ln.page, ln.indent)
                        for c, v in zip(cells, values, strict=True))
             i += 2

@@ -238,6 +238,16 @@ _GLUED_LABEL = re.compile(
 GLUED_LABEL_MAX = 120
 
 
+# The words that label an agenda item before its number ("Punkt 3", "Dagsordenspunkt 3", "Agenda item 3").
+ITEM_LABEL = r"punkt|pkt\.?|dagsordens\s*punkt|dagsordenpunkt|agenda\s+item"
+_LABEL_ONLY = re.compile(rf"^\s*(?:{PARTICIPANT_LABELS}|{TIME_LABELS}|{PLACE_LABELS}|{OTHER_LABELS})\s*:?\s*$", re.I)
+
+
+def is_label(text: str) -> bool:
+    """The text is a metadata label and nothing else ("Mødested", "Dato:"), e.g. a column name."""
+    return bool(_LABEL_ONLY.match(text))
+
+
 _TIME_PLACE_ALONE = re.compile(r"^\s*(?P<label>mødedato|mødetidspunkt|mødested|mødelokale)\s*$", re.IGNORECASE)
 
 
