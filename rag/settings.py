@@ -141,7 +141,7 @@ class RetrievalSettings(BaseModel):
         "(calibrated for multilingual-e5-small; wider for embedders with spread-out scores).",
     )
     answer_words: int = Field(
-        130,
+        195,
         ge=40,
         le=1000,
         description="Words the extractive answerer quotes for a one-item answer (several items share a "

@@ -113,7 +113,7 @@ def select_items(
     return keep, None
 
 
-MAX_LISTED = 6
+MAX_LISTED = 8  # a meeting's decided items: six cut a typical eight-item agenda short
 
 
 def _listing(hits: list[Hit], meetings: Mapping[str, Meeting],

