@@ -270,8 +270,8 @@ def test_a_profession_answers_a_who_question():
 def test_which_decisions_lists_every_decided_item_of_a_meeting():
     """"Hvilke beslutninger blev truffet på mødet?" names no topic: the answer lists the decided
     items in agenda order, all eight of a full meeting, not the first six."""
-    items = [AgendaItem(number=str(n), title=f"Sag {n}", text=f"Sagsfremstilling {n}.\nBeslutning:\nSag {n} blev godkendt.",
-                        decision=f"Sag {n} blev godkendt.") for n in range(1, 9)]
+    items = [AgendaItem(number=str(n), title=f"Sag {n}", decision=f"Sag {n} blev godkendt.",
+                        text=f"Sagsfremstilling {n}.\nBeslutning:\nSag {n} blev godkendt.") for n in range(1, 9)]
     m = _meeting(*items)
     query = Query(text="Hvilke beslutninger blev truffet på mødet?", intent="decision")
     retrieval = Retrieval(hits=tuple(_hit(m, i, score=1.0 - k / 10) for k, i in enumerate(reversed(items))),
