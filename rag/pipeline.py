@@ -101,7 +101,8 @@ class Pipeline:
                 if self._index is None or build != self._build_id:
                     index = Index.load(self.index_dir, self.embedder)
                     self._retriever = Retriever(index, self.embedder, self.settings.retrieval,
-                                                self.settings.parse.cluster_aliases)
+                                                self.settings.parse.cluster_aliases,
+                                                self.settings.parse.cluster_places)
                     self._index, self._build_id = index, index.build_id
                     logger.info("loaded index build %s (%d chunks)", index.build_id, len(index.chunks))
         assert self._index is not None

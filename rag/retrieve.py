@@ -24,8 +24,8 @@ from rag.cache import LRU
 from rag.dates import DANISH_MONTHS, MONTHS, date_forms
 from rag.index import Index, item_text
 from rag.lexical import analyze
-from rag.parse.cluster import implicit_aliases
-from rag.query import Query
+from rag.parse.cluster import implicit_aliases, municipality_names
+from rag.query import Query, find_clusters
 from rag.settings import RetrievalSettings
 from rag.types import HEADER, Chunk, Embedder, Hit
 
@@ -234,7 +234,8 @@ class Retriever:
     """Hybrid retriever over a loaded ``Index``."""
 
     def __init__(self, index: Index, embedder: Embedder, settings: RetrievalSettings,
-                 aliases: Mapping[str, list[str]] | None = None) -> None:
+                 aliases: Mapping[str, list[str]] | None = None,
+                 places: Mapping[str, list[str]] | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.settings = settings
@@ -250,6 +251,14 @@ class Retriever:
         self.aliases: dict[str, list[str]] = dict(aliases or {})
         for c in self._clusters:
             self.aliases.setdefault(c, implicit_aliases(c))
+        # A cluster called after one of its municipalities ("Viborgklyngen": Viborg Kommune is in
+        # Midtklyngen), unless that is some cluster's own name. Answers say how the name was read.
+        self._by_municipality: dict[str, list[str]] = {}
+        for name, cluster in municipality_names(dict(places or {})).items():
+            if cluster in self._clusters and not find_clusters(name, self.aliases)[0]:
+                self._by_municipality.setdefault(cluster, []).append(name)
+        for cluster, names in self._by_municipality.items():
+            self.aliases[cluster] = [*self.aliases.get(cluster, []), *names]
         self._terms_cache: LRU[tuple[str, str], tuple[frozenset[str], tuple[str, ...]]] = LRU(TERMS_CACHE_SIZE)
         self._groups: LRU[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], _Groups] = LRU(GROUPS_CACHE_SIZE)
         self._scopes: LRU[_ScopeKey, tuple[np.ndarray | None, str | None]] = LRU(SCOPE_CACHE_SIZE)
@@ -388,6 +397,7 @@ class Retriever:
         terms = content_terms(query, analyzer)
         topical = [t for t in terms if t not in _month_terms(analyzer)]  # "i november": a period, no topic
         allowed, refusal, note = self._scope(query, filters, has_terms=bool(topical))
+        note = self._municipality_note(query, note)
         weights = self.index.lexical.idf(terms)
         if not terms and query.intent == "decision":
             top_k = max(top_k, 12)  # "which decisions were made …": list the scoped meetings' items
@@ -404,6 +414,17 @@ class Retriever:
             hits = self._with_front_matter(hits, top_k, allowed, query, terms, weights)
         return Retrieval(hits=tuple(hits[: max(top_k, 1)]), query_terms=tuple(terms), term_weights=weights,
                          analyzer=analyzer, item_terms=self.item_terms, note=note, query_vector=qvec)
+
+    def _municipality_note(self, query: Query, note: str | None) -> str | None:
+        """"Viborgklyngen er læst som Midtklyngen …" when the question named a cluster that way."""
+        said = [
+            f"{name} er læst som {cluster}, som {name.removesuffix('klyngen')} Kommune hører til"
+            for cluster, names in self._by_municipality.items() if cluster in query.clusters
+            for name in names if find_clusters(query.text, {name: []})[0]
+        ]
+        if not said:
+            return note
+        return ". ".join([*said, *([note.rstrip(".")] if note else [])]) + "."
 
     def _with_front_matter(self, hits: list[Hit], top_k: int, allowed: np.ndarray | None, query: Query,
                            terms: list[str], weights: dict[str, float]) -> list[Hit]:

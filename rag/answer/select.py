@@ -87,13 +87,20 @@ def select_items(
         return [], None
     floor = max(min_coverage, best_cov * RELATIVE_COVERAGE) if has_terms else 0.0
     top_score = max(h.score for h in hits)
-    top_dense = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
+    # "… i Klynge Nord og i Midtklyngen": each named cluster's best item sets its own dense bar.
+    per_cluster = len(query.clusters) > 1
+    top_dense: dict[str | None, float] = {}
+    for h in hits:
+        if h.dense_score is not None:
+            c = h.chunk.cluster if per_cluster else None
+            top_dense[c] = max(top_dense.get(c, h.dense_score), h.dense_score)
     keep: list[Selected] = []
     for h in hits:
         if (h.coverage or 0.0) < floor or h.score < RELATIVE_SCORE * top_score:
             continue
         asked = is_asked_unit(h.chunk, query)  # e.g. the front matter answers "who attended" as such
-        if keep and top_dense is not None and not asked and (h.dense_score or 0.0) < top_dense - dense_margin:
+        bar = top_dense.get(h.chunk.cluster if per_cluster else None)
+        if keep and bar is not None and not asked and (h.dense_score or 0.0) < bar - dense_margin:
             continue  # lexically close but about something else
         sel = resolve(h, meetings, retrieval.item_terms)
         if sel is not None:

@@ -102,12 +102,28 @@ def implicit_aliases(canonical: str) -> list[str]:
     m = re.match(r"(?i)^([A-ZÆØÅ][\wæøå]+?)klyngen$", canonical)
     if m and len(m.group(1)) >= 3:
         stem = m.group(1)
-        return [f"klyngen i {stem}", f"klynge {stem}", f"klyngen {stem}"]
+        return [f"klyngen i {stem}", f"klynge {stem}", f"klyngen {stem}", f"sundhedsklynge {stem}"]
     m = re.match(r"(?i)^klyngen?\s+([A-ZÆØÅ][\wæøå]+)$", canonical)
     if m:
         stem = m.group(1)
-        return [f"{stem}klyngen", f"klyngen {stem}", f"klynge {stem}"]
+        return [f"{stem}klyngen", f"klyngen {stem}", f"klynge {stem}", f"sundhedsklynge {stem}"]
     return []
+
+
+_MUNICIPALITY = re.compile(r"^([A-ZÆØÅ][\wæøå]+(?:-[A-ZÆØÅ][\wæøå]+)?) Kommune$")
+
+
+def municipality_names(places: dict[str, list[str]]) -> dict[str, str]:
+    """'Viborgklyngen' -> 'Midtklyngen': a cluster called after one of its municipalities
+    ("Viborg Kommune" is a place of Midtklyngen). A municipality listed for two clusters names
+    neither."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for cluster, names in places.items():
+        for name in names:
+            m = _MUNICIPALITY.match(name.strip())
+            if m:
+                owners[m.group(1)].add(cluster)
+    return {f"{town}klyngen": next(iter(cs)) for town, cs in owners.items() if len(cs) == 1}
 
 
 def score_clusters(
