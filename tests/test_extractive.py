@@ -278,3 +278,13 @@ def test_which_decisions_lists_every_decided_item_of_a_meeting():
                           query_terms=())
     answer = answer_extractive(query, retrieval, {m.id: m}, min_coverage=0.2)
     assert [c.item for c in answer.citations if c.item != "header"] == [str(n) for n in range(1, 9)]
+
+
+def test_a_decision_after_its_label_on_the_same_line_is_quoted_once():
+    text = ("Kommunerne og hospitalet har beskrevet et fælles forløb for borgere med demens.\n"
+            "Beslutning: Klyngestyregruppen godkendte demensforløbet, som starter 1. oktober 2024.")
+    item = AgendaItem(number="1", title="Fælles demensforløb", text=text,
+                      decision="Klyngestyregruppen godkendte demensforløbet, som starter 1. oktober 2024.")
+    m = _meeting(item)
+    answer = _ask("Hvad blev besluttet om demensforløbet?", "decision", m, [_hit(m, item)])
+    assert answer.count("godkendte demensforløbet") == 1

@@ -304,7 +304,7 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
     if budget >= MIN_SUPPORT_WORDS or not parts:
         # A decision not quoted as a block competes sentence by sentence with the rest.
         in_decision = set(decision) if quoted_decision else set()
-        pool = [p for p in sentences(sel.text) if p not in in_decision]
+        pool = [p for p in sentences(sel.text) if p not in in_decision and not _labelled(p, in_decision)]
         scored = _score_sentences(query, terms, idf, pool, matched, analyzer)
         best = max((s.score for s in scored), default=0.0)
         by_index = {x.index: x for x in scored}
@@ -317,6 +317,12 @@ def _item_block(sel: Selected, query: Query, terms: list[str], idf: dict[str, fl
             parts.append("«" + " … ".join(c.text for c in chosen) + "»")
             quotes.extend(c.text for c in chosen)
     return "\n".join(parts), " … ".join(quotes)
+
+
+def _labelled(sentence: str, decision: set[str]) -> bool:
+    """"Beslutning: Sagen blev godkendt." is the quoted decision sentence behind its label."""
+    head, sep, rest = sentence.partition(": ")
+    return bool(sep) and len(head.split()) <= 3 and rest in decision
 
 
 def _citation(sel: Selected, quote: str) -> Citation:
