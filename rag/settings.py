@@ -198,7 +198,8 @@ class ParseSettings(BaseModel):
     )
     cluster_places: dict[str, list[str]] = Field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_CLUSTER_PLACES.items()},
-        description="Canonical cluster name -> hospitals and municipalities that belong to it (weaker evidence).",
+        description="Canonical cluster name -> hospitals and municipalities that belong to it (weaker evidence). "
+        "A question's 'Viborgklyngen' reads as the cluster that lists 'Viborg Kommune'.",
     )
 
 
