@@ -12,6 +12,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,7 +23,7 @@ from typing import Any
 
 from rag.answer.extractive import answer_extractive, refusal
 from rag.answer.llm import answer_llm, chunks_of, draft, finish, stream_llm
-from rag.chunk import chunk_meeting
+from rag.chunk import chunk_meeting, format_date
 from rag.embed import make_embedder
 from rag.errors import BackendUnavailable, BadQuestion, GenerationError, IngestError, ParseError
 from rag.generate import make_generator
@@ -32,7 +33,7 @@ from rag.lexical import respell
 from rag.parse import parse_minutes
 from rag.prompt import load_prompts
 from rag.query import Query, find_clusters, parse_query
-from rag.retrieve import Filters, Retrieval, Retriever
+from rag.retrieve import Filters, Retrieval, Retriever, is_asked_unit
 from rag.settings import IndexSettings, ParseSettings, Settings
 from rag.store import current_build_dir, read_manifest
 from rag.types import HEADER, Answer, Chunk, Document, Embedder, Generator, Hit, Meeting
@@ -56,6 +57,8 @@ class IngestReport:
 
 PARALLEL_PARSE_MIN_FILES = 32
 """Parse in worker processes from this many files per worker (a worker starts in ~1 s)."""
+FULL_COVERAGE = 0.99  # an item with every content term of the question (coverage is IDF-weighted)
+_WORDS = re.compile(r"[\w-]+")
 
 _Parsed = tuple[Meeting | None, list[Chunk], str | None]
 
@@ -267,6 +270,8 @@ class Pipeline:
                                    *self._answer_args())
         if answer.refused and query.clusters and not retrieval.refusal:
             answer = self._mentioned_elsewhere(query, filters, top_k, retrieval.query_vector) or answer
+        elif query.clusters and not retrieval.refusal:
+            answer = self._topic_elsewhere(query, retrieval, answer, filters, top_k) or answer
         if answer.refused and not retrieval.refusal and query.one_month and not query.period_is_topic:
             # "… ved audit i oktober 2024": the month may be when the topic happened, and the
             # minutes of October 2024 are about something else. Items that speak of it may answer.
@@ -333,6 +338,36 @@ class Pipeline:
                 continue
             out.insert(pos + 1, Hit(chunk=header, score=out[pos].score))
         return tuple(out)
+
+    def _topic_elsewhere(self, query: Query, retrieval: Retrieval, answer: Answer, filters: Filters | None,
+                         top_k: int | None) -> Answer | None:
+        """The asked cluster's items speak of only part of the question, and another cluster's
+        item speaks of all of it ("Randersklyngen om alkoholmisbrug", when only Vestklyngen's
+        minutes speak of alcohol): the cluster's items do not answer. An item of the other
+        cluster that names the asked one is quoted as such (``_mentioned_elsewhere``); otherwise
+        the answer is a refusal that says where the minutes do speak of it."""
+        cited = {(c.meeting_id, c.item) for c in answer.citations}
+        covered = max((h.coverage or 0.0 for h in retrieval.hits if (h.chunk.meeting_id, h.chunk.item) in cited),
+                      default=1.0)
+        if covered >= FULL_COVERAGE:
+            return None
+        retriever = self.retriever()
+        wide = retriever.retrieve(replace(query, clusters=()), filters, top_k, retrieval.query_vector)
+        other = next((h for h in wide.hits if h.chunk.cluster not in query.clusters and h.chunk.item != HEADER
+                      and (h.coverage or 0.0) >= FULL_COVERAGE and not is_asked_unit(h.chunk, query)), None)
+        if other is None:
+            return None
+        named = self._mentioned_elsewhere(query, filters, top_k, retrieval.query_vector)
+        if named is not None:
+            return named
+        absent = set(retriever.absent_terms(retrieval.query_terms, cited))
+        analyzer = retriever.index.lexical.analyzer
+        words = [w for w in dict.fromkeys(_WORDS.findall(query.text)) if set(analyzer(w)) & absent]
+        m = retriever.index.meetings[other.chunk.meeting_id]
+        title = next((i.title for i in m.items if i.number == other.chunk.item), "")
+        where = f"{m.cluster or 'en anden klynge'}s referat {format_date(m.date)}, punkt {other.chunk.item} «{title}»"
+        asked = " og ".join(query.clusters)
+        return refusal(f"{asked}s referater nævner ikke {' eller '.join(words) or 'emnet'}. Det gør {where}.")
 
     def _mentioned_elsewhere(self, query, filters, top_k, query_vector) -> Answer | None:  # type: ignore[no-untyped-def]
         """When a cluster's own minutes are silent, items of other clusters that name it.

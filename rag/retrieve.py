@@ -13,7 +13,7 @@ import functools
 import heapq
 import logging
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
@@ -479,6 +479,11 @@ class Retriever:
     def item_terms(self, meeting_id: str, item: str) -> frozenset[str]:
         """Analysed terms of a whole agenda item (title + text), cached."""
         return self._item_terms(meeting_id, item)[0]
+
+    def absent_terms(self, terms: Sequence[str], keys: Iterable[tuple[str, str]]) -> list[str]:
+        """The ``terms`` that none of the items ``keys`` ((meeting id, item)) has in any form."""
+        have = [self._item_terms(mid, item) for mid, item in keys]
+        return [t for t in terms if not any(_presence(t, h, o) for h, o in have)]
 
     def _item_terms(self, meeting_id: str, item: str) -> tuple[frozenset[str], tuple[str, ...]]:
         """An item's analysed terms as a set and sorted (for ``_presence``), from a small LRU."""
