@@ -35,6 +35,12 @@ _SUFFIXED = re.compile(
     r"\s*[:.)\-\u2013]\s*(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$",
     re.IGNORECASE,
 )
+# "Sag 31/2024  Title": a case number running through the year, cited as printed ("31/2024").
+_CASE = re.compile(
+    rf"^(?:sag|{P.ITEM_LABEL})\s+(?:nr\.?\s*)?(?P<n>\d{{1,3}})/(?P<y>(?:19|20)\d\d|\d\d)"
+    r"\s*[:.)\-\u2013]?\s+(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$",
+    re.IGNORECASE,
+)
 # "§ 3  Title" (a statute-like layout); "§ 79 i serviceloven" is a reference, not an item.
 _PARAGRAPH = re.compile(r"^§\s*(?P<n>\d{1,2})\.?\s+(?P<t>[A-ZÆØÅ\"'“].*)$")
 _MD = re.compile(r"^#{1,6}\s*(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\s*[.):]?\s+(?P<t>.+)$", re.IGNORECASE)
@@ -86,7 +92,7 @@ class Candidate:
     extra: str = ""
     score: float = 0.0
     prefix: str = ""  # a group's letter when numbering restarts per group: "O" in "O1"
-    suffix: str = ""  # an item added after another: "a" in "4a"
+    suffix: str = ""  # an item added after another: "a" in "4a"; the year of case "31/2024"
 
     @property
     def label(self) -> str:
@@ -163,6 +169,8 @@ def _match(s: str) -> tuple[str, int, str] | None:
 
 def looks_like_heading(s: str) -> bool:
     """True when a line has a numbered-heading shape (used to end metadata blocks)."""
+    if _CASE.match(s):
+        return True
     m = _match(s)
     if m is not None and m[0] == "roman" and _NAME_ENTRY.match(m[2]):
         return False  # "V. Hansen, overlæge" in a participant list
@@ -170,7 +178,7 @@ def looks_like_heading(s: str) -> bool:
 
 
 def _stops_title(s: str) -> bool:
-    return bool(_match(s) or P.match_section_heading(s) or P.match_label(s) or P.BULLET_LINE.match(s))
+    return bool(_match(s) or _CASE.match(s) or P.match_section_heading(s) or P.match_label(s) or P.BULLET_LINE.match(s))
 
 
 def _continues(prev: str, nxt_line: Line, head_indent: int, layout: Layout) -> bool:
@@ -241,6 +249,13 @@ def _read_title(
     return tidy_title(" ".join(parts)), j
 
 
+def read_heading(lines: list[Line], idx: int, first: str) -> tuple[str, int]:
+    """The heading on line ``idx`` (``first``: its text after any number) with its wrapped
+    lines, tidied, and the index after its last line."""
+    title, end = _read_title(lines, idx, first, text_layout(lines))
+    return tidy_title(title), end
+
+
 def _tab_title(row: str, header: list[str]) -> tuple[str, str]:
     """Title cell and the other cells of a table row ("3<TAB>Title<TAB>Beslutning text").
 
@@ -304,6 +319,12 @@ def find_candidates(lines: list[Line], excluded: set[int]) -> list[Candidate]:
     out: list[Candidate] = []
     for i, ln in enumerate(lines):
         if not ln.text or i in excluded:
+            continue
+        case = _CASE.match(ln.text)
+        if case:
+            title, end = _read_title(lines, i, case.group("t"), layout)
+            out.append(Candidate(i, int(case.group("n")), "case", title, end, ln.indent,
+                                 suffix=f"/{case.group('y')}"))
             continue
         added = _SUFFIXED.match(ln.text)
         if added:

@@ -160,6 +160,8 @@ def _has_alias_evidence(regions: dict[str, str], names: list[str]) -> bool:
 _NAMED_COMPOUND = re.compile(r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]{2,})[ \-]?klyngens?(?![\wæøåÆØÅ])")
 _NAMED_AFTER = re.compile(
     r"(?<![\wæøåÆØÅ])(?:[Ss]undheds)?[Kk]lynge(?:n|styregruppen?)?[ \t]+([A-ZÆØÅ][a-zæøå]{2,})(?![\wæøåÆØÅ]|\s*:)")
+# "Sydvestjysk Sundhedsklynge": a cluster named by a place adjective before the word.
+_NAMED_BEFORE = re.compile(r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]{2,})[ \t]+Sundhedsklynge(?![\wæøåÆØÅ])")
 _CAPS_WORD = re.compile(r"(?<![\wæøåÆØÅ])([A-ZÆØÅ])([A-ZÆØÅ]{2,})(?![\wæøåÆØÅ])")
 # Words before "klyngen" (or after "Klynge") that are no cluster's name: "den politiske klynge",
 # "hele klyngen", "Klynge Møde". Shared with the question parser (rag.query).
@@ -171,14 +173,20 @@ NOT_A_CLUSTER_NAME = frozenset({
 })
 
 
+# "Klynge Styregruppemøde", "Sundhedsklynge Referat": a meeting word, not a name.
+_MEETING_WORDS = ("styregruppe", "møde", "referat", "dagsorden", "sekretariat", "bestyrelse")
+
+
 def named_cluster(regions: dict[str, str]) -> str | None:
     """A cluster the title (else the header) names outright, whether or not the table knows it."""
     for region in ("title", "header"):
         text = regions.get(region) or ""
         text = _CAPS_WORD.sub(lambda m: m.group(1) + m.group(2).lower(), text)  # "KLYNGE NORD"
-        for rx, fmt in ((_NAMED_COMPOUND, "{}klyngen"), (_NAMED_AFTER, "Klynge {}")):
+        for rx, fmt in ((_NAMED_COMPOUND, "{}klyngen"), (_NAMED_BEFORE, "{} Sundhedsklynge"),
+                        (_NAMED_AFTER, "Klynge {}")):
             for m in rx.finditer(text):
-                if m.group(1).lower() not in NOT_A_CLUSTER_NAME:
+                word = m.group(1).lower()
+                if word not in NOT_A_CLUSTER_NAME and not word.startswith(_MEETING_WORDS):
                     return fmt.format(m.group(1))
     return None
 

@@ -27,16 +27,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rag.parse import patterns as P
-from rag.parse.candidates import Candidate
+from rag.parse.candidates import Candidate, read_heading
 from rag.parse.clean import Line
 
 _BASE = {
     "ad": 1.6, "punkt": 1.6, "md": 1.6, "tab": 1.0, "num": 1.0, "roman": 1.0, "dash": 0.8, "space": 0.5,
-    "bare": 0.6, "letter": 1.0,
+    "bare": 0.6, "letter": 1.0, "case": 1.6,
 }  # fmt: skip
 # Styles that only number items when the whole agenda uses them: a roman "V. Hansen" or
 # "I. Title" must not fill a gap in an agenda numbered 1, 2, 3.
-_OWN_CHAIN_ONLY = frozenset({"roman", "letter"})
+_OWN_CHAIN_ONLY = frozenset({"roman", "letter", "case"})
 _FALLBACK_KINDS = frozenset({"letter"})
 GAP_PENALTY = 1.2
 START_PENALTY = 0.8
@@ -184,7 +184,8 @@ def best_chain(cands: list[Candidate], sec: _SectionIndex, n_lines: int) -> tupl
     best = [0.0] * k
     back: list[int | None] = [None] * k
     for i, c in enumerate(cands):
-        best[i] = c.score - START_PENALTY * (c.number - 1)
+        # Case numbers run through the year ("Sag 31/2024"): their first need not be 1.
+        best[i] = c.score - (0.0 if c.kind == "case" else START_PENALTY * (c.number - 1))
         for j in range(i):
             p = cands[j]
             if p.number >= c.number or p.line >= c.line:
@@ -292,8 +293,15 @@ def _is_compact(chain: list[Candidate], lines: list[Line]) -> bool:
 def _core(title: str) -> str:
     """Title without presenter and time slot: 'X ved Name (kl. 9-10)' -> 'X'."""
     t = re.sub(r"\(kl\.[^)]*\)", "", title, flags=re.IGNORECASE)
+    t = P.STATUS_SUFFIX.sub("", t)
     t = re.split(r"\s+(?:ved|v/)\s*[A-ZÆØÅ]|\s+v/", t)[0]
     return re.sub(r"\s+", " ", t).strip(" :.-\u2013").lower()
+
+
+def extends(heading: str, entry: str) -> bool:
+    """The heading is the agenda entry's title with more words after it (the entry shortened it)."""
+    h, e = (re.sub(r"\s+", " ", P.STATUS_SUFFIX.sub("", t)).strip().lower() for t in (heading, entry))
+    return len(h) > len(e) and h.startswith(e)
 
 
 def _match_titles_in_body(toc: list[Candidate], lines: list[Line]) -> list[Candidate] | None:
@@ -309,7 +317,13 @@ def _match_titles_in_body(toc: list[Candidate], lines: list[Line]) -> list[Candi
             s = re.sub(r"\s+", " ", lines[i].text).lower()
             s = re.sub(r"^(?:ad\.?\s*)?\d{1,2}[.:)]?\s*", "", s)
             if s.startswith(key) and len(s) <= len(core) + 80:
-                found.append(Candidate(i, c.number, "title", c.title, i + 1, lines[i].indent, score=1.0))
+                # The heading as the body prints it, wrapped lines included: the agenda list may
+                # shorten it ("Palliation – fælles vagtordning" for "... for borgere i eget hjem").
+                first = re.sub(r"^(?:ad\.?\s*)?\d{1,2}[.:)]?\s*", "", lines[i].text.strip(), flags=re.IGNORECASE)
+                title, end = read_heading(lines, i, first)
+                if not extends(title, c.title):
+                    title, end = c.title, i + 1
+                found.append(Candidate(i, c.number, "title", title, end, lines[i].indent, score=1.0))
                 pos = i + 1
                 break
     return found if len(found) >= max(2, 0.6 * len(toc)) else None

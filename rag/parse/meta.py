@@ -118,8 +118,9 @@ def body_from_title(title: str) -> str | None:
     word = word[:1].upper() + word[1:]
     if rest and _DIRECTION.match(rest[0].strip(",.:")):
         return f"{word} {rest[0].strip(',.:')}"
-    if len(rest) > 1 and rest[0].lower() == "klynge" and rest[1][:1].isupper():
-        return f"{word} Klynge {rest[1].strip(',.:')}"  # "Styregruppe Klynge Syd"
+    if len(rest) > 1 and rest[0].lower() == "klynge" and rest[1][:1].isupper() and not m.group("def"):
+        # "Styregruppe Klynge Syd" is a name; "Klyngestyregruppen" / "Klynge Bornholm" is the group and its cluster.
+        return f"{word} Klynge {rest[1].strip(',.:')}"
     if _NAMED_GROUPS.search(word) and rest and rest[0][:1].isupper():
         name = _name_after(title[m.end() :])
         if name:

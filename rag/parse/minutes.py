@@ -20,7 +20,7 @@ from rag.parse import patterns as P
 from rag.parse.candidates import Candidate, find_candidates, is_group_row, looks_like_heading
 from rag.parse.clean import Line, clean_text, flatten_cells
 from rag.parse.cluster import detect_cluster
-from rag.parse.items import select_items
+from rag.parse.items import extends, select_items
 from rag.parse.meeting_date import DateLine, date_from_name, find_meeting_date
 from rag.parse.sections import decision_text, implicit_outcome, split_sections, tidy_text
 from rag.settings import ParseSettings
@@ -149,7 +149,7 @@ def _without_group_row(body: list[str]) -> list[str]:
 def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
     """Agenda items, and participants listed by an item that is itself the attendance list."""
     lines = lay.lines
-    toc_titles = {c.number: c.title for c in lay.toc if c.title}
+    toc_titles = {c.number: P.STATUS_SUFFIX.sub("", c.title) for c in lay.toc if c.title}
     table, table_lines = _decision_table(lines, lay.items[-1].line) if lay.items else ({}, set())
     skip = lay.moved | lay.group_lines | table_lines
     agenda: list[AgendaItem] = []
@@ -165,7 +165,9 @@ def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
             body = [*body, "Beslutning:", table[c.label]]
         sections = split_sections(body)
         # The agenda list's wording is the title as printed in the agenda.
-        title = (None if c.prefix else toc_titles.get(c.number)) or c.title or f"Punkt {c.label}"
+        # ... unless the heading is that wording with more after it (the agenda list shortened it).
+        entry = None if c.prefix else toc_titles.get(c.number)
+        title = (c.title if entry and extends(c.title, entry) else entry) or c.title or f"Punkt {c.label}"
         agenda.append(
             AgendaItem(
                 number=c.label,

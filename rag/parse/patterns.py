@@ -238,6 +238,10 @@ _GLUED_LABEL = re.compile(
 GLUED_LABEL_MAX = 120
 
 
+# "(beslutning)", "(til orientering)" after an agenda entry: what the item is for, not its title.
+STATUS_SUFFIX = re.compile(r"\s*\((?:til\s+)?(?:beslutning|orientering|drøftelse|godkendelse|information)\)\s*$",
+                           re.IGNORECASE)
+
 # The words that label an agenda item before its number ("Punkt 3", "Dagsordenspunkt 3", "Agenda item 3").
 ITEM_LABEL = r"punkt|pkt\.?|dagsordens\s*punkt|dagsordenpunkt|agenda\s+item"
 _LABEL_ONLY = re.compile(rf"^\s*(?:{PARTICIPANT_LABELS}|{TIME_LABELS}|{PLACE_LABELS}|{OTHER_LABELS})\s*:?\s*$", re.I)

@@ -38,6 +38,11 @@ body, date and place.
   numbering its unnumbered <h2> items only in a <nav> agenda, all-caps text with dot-leader labels
   ("Sted .........:"), a PDF of "3.0" items with a "Konklusion" box before the case, and a
   bilingual DOCX ("Agenda item 3 –", "Decision:", "Dato / Date: 23 January 2020").
+- ``unseen9/``: a two-column PDF, a PowerPoint notes-page PDF whose agenda slide shortens the
+  titles and whose item numbers are glued to the line before, an HTML page from Markdown with the
+  date only as "2024-03-05", an Outlook forward quoted with "> ", a DOCX "Dagsorden og referat"
+  with item numbers in margin frames and "(beslutning)" after the agenda entries, and a DOCX with
+  running case numbers "Sag 31/2024" and unaccepted tracked changes.
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ from rag.parse import parse_minutes
 
 HERE = Path(__file__).parent
 CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6",
-                                                     "unseen7", "unseen8")
+                                                     "unseen7", "unseen8", "unseen9")
          for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
