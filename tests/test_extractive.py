@@ -288,3 +288,15 @@ def test_a_decision_after_its_label_on_the_same_line_is_quoted_once():
     m = _meeting(item)
     answer = _ask("Hvad blev besluttet om demensforløbet?", "decision", m, [_hit(m, item)])
     assert answer.count("godkendte demensforløbet") == 1
+
+
+def test_a_postponed_items_new_date_answers_when_it_is_taken_up_again():
+    """The decision names no topic word ("Udsat. Punktet genoptages …"), but it is the item's decision:
+    its date is the evidence a when-question asks for."""
+    text = ("Indstilling:\nDet indstilles, at styregruppen godkender en fælles arbejdsgang for opsporing af demens.\n"
+            "Beslutning:\nUdsat. Punktet genoptages på mødet den 12. juni 2024.")
+    item = AgendaItem(number="7", title="Tidlig opsporing af demens", text=text,
+                      decision="Udsat. Punktet genoptages på mødet den 12. juni 2024.")
+    m = _meeting(item)
+    answer = _ask("Hvornår behandles opsporing af demens igen?", "when", m, [_hit(m, item)])
+    assert "12. juni 2024" in answer

@@ -138,10 +138,11 @@ def _has_person(text: str) -> bool:
 
 
 def _evidence(query: Query, quotes: list[str], item_text: str, terms: list[str],
-              analyzer: Callable[[str], list[str]]) -> bool:
+              analyzer: Callable[[str], list[str]], decided: frozenset[str] = frozenset()) -> bool:
     """Do the quoted sentences that speak of the question's topic carry the kind of fact
-    asked for (an amount, a date, a person)?"""
-    topical = [q for q in quotes if not terms or _speaks_of(set(analyzer(q)), terms)] or quotes
+    asked for (an amount, a date, a person)? A sentence of the decision (``decided``) speaks of
+    its item's topic: "Udsat. Punktet genoptages på mødet den 12. juni 2024"."""
+    topical = [q for q in quotes if not terms or q in decided or _speaks_of(set(analyzer(q)), terms)] or quotes
     joined = " ".join(topical)
     if query.intent == "amount":
         if _MONEY_Q.search(query.text) and not _MONEY.search(joined):
@@ -418,7 +419,8 @@ def _blocks_with_evidence(selected: list[Selected], query: Query, terms: list[st
             share = budget if len(items) == 1 else round(budget * (TOP_SHARE if sel is best else OTHER_SHARE))
             body, quote = _item_block(sel, query, terms, idf, share, retrieval.analyzer)
             # The item's title is part of what it speaks of ("Budget 2024 for ...").
-            if _evidence(query, quote.split(" … "), f"{sel.title}\n{sel.text}", terms, retrieval.analyzer):
+            decided = frozenset(sentences(sel.decision)) if sel.decision else frozenset()
+            if _evidence(query, quote.split(" … "), f"{sel.title}\n{sel.text}", terms, retrieval.analyzer, decided):
                 blocks.append((sel, body, quote))
         if len(blocks) == len(items) or not blocks:
             return blocks
