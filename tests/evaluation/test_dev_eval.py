@@ -3,10 +3,10 @@
 Bars are the issue's. One aim is not met and is guarded as a regression ceiling
 at the measured level instead, so the gap stays visible (see README, "Answer
 length against key facts"):
-- answer length: aim median ≤ 80 / p90 ≤ 200 words, measured 214 / 276 at the
+- answer length: aim median ≤ 80 / p90 ≤ 200 words, measured 213 / 276 at the
   default quote budget (195 words for a one-item answer). An extractive answer
-  carries the asked facts only by quoting them; at 130 words it was 157 / 201
-  words with key-fact recall 0.806, below the issue's 0.85.
+  carries the asked facts only by quoting them; at 130 words it is 157 / 201
+  words with key-fact recall 0.825, below the issue's 0.85.
 
 ``eval/heldout.jsonl`` (40 questions written after the dev tuning) is guarded too. It was
 measured once before any change (key-fact 0.683, 3 false refusals); the fixes that followed
