@@ -253,12 +253,11 @@ class Retriever:
             self.aliases.setdefault(c, implicit_aliases(c))
         # A cluster called after one of its municipalities ("Viborgklyngen": Viborg Kommune is in
         # Midtklyngen), unless that is some cluster's own name. Answers say how the name was read.
-        self._by_municipality: dict[str, list[str]] = {}
-        for name, cluster in municipality_names(dict(places or {})).items():
-            if cluster in self._clusters and not find_clusters(name, self.aliases)[0]:
-                self._by_municipality.setdefault(cluster, []).append(name)
-        for cluster, names in self._by_municipality.items():
-            self.aliases[cluster] = [*self.aliases.get(cluster, []), *names]
+        self._read_as = {name: cluster for name, cluster in municipality_names(dict(places or {})).items()
+                         if cluster in self._clusters and not find_clusters(name, self.aliases)[0]}
+        for name, cluster in self._read_as.items():
+            self.aliases[cluster] = [*self.aliases.get(cluster, []), name]
+        self._read_as_table: dict[str, list[str]] = {name: [] for name in self._read_as}
         self._terms_cache: LRU[tuple[str, str], tuple[frozenset[str], tuple[str, ...]]] = LRU(TERMS_CACHE_SIZE)
         self._groups: LRU[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], _Groups] = LRU(GROUPS_CACHE_SIZE)
         self._scopes: LRU[_ScopeKey, tuple[np.ndarray | None, str | None]] = LRU(SCOPE_CACHE_SIZE)
@@ -417,10 +416,11 @@ class Retriever:
 
     def _municipality_note(self, query: Query, note: str | None) -> str | None:
         """"Viborgklyngen er læst som Midtklyngen …" when the question named a cluster that way."""
+        if not self._read_as or not query.clusters:
+            return note
         said = [
-            f"{name} er læst som {cluster}, som {name.removesuffix('klyngen')} Kommune hører til"
-            for cluster, names in self._by_municipality.items() if cluster in query.clusters
-            for name in names if find_clusters(query.text, {name: []})[0]
+            f"{name} er læst som {self._read_as[name]}, som {name.removesuffix('klyngen')} Kommune hører til"
+            for name in find_clusters(query.text, self._read_as_table)[0] if self._read_as[name] in query.clusters
         ]
         if not said:
             return note

@@ -251,9 +251,8 @@ def _read_title(
 
 def read_heading(lines: list[Line], idx: int, first: str) -> tuple[str, int]:
     """The heading on line ``idx`` (``first``: its text after any number) with its wrapped
-    lines, tidied, and the index after its last line."""
-    title, end = _read_title(lines, idx, first, text_layout(lines))
-    return tidy_title(title), end
+    lines, and the index after its last line."""
+    return _read_title(lines, idx, first, text_layout(lines))
 
 
 def _tab_title(row: str, header: list[str]) -> tuple[str, str]:

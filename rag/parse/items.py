@@ -304,6 +304,9 @@ def extends(heading: str, entry: str) -> bool:
     return len(h) > len(e) and h.startswith(e)
 
 
+_LEADING_NUMBER = re.compile(r"^(?:ad\.?\s*)?\d{1,2}[.:)]?\s*", re.IGNORECASE)  # "3. ", "Ad 3) "
+
+
 def _match_titles_in_body(toc: list[Candidate], lines: list[Line]) -> list[Candidate] | None:
     """Anchor agenda entries to unnumbered headings in the body that repeat their titles."""
     pos = toc[-1].end
@@ -314,13 +317,11 @@ def _match_titles_in_body(toc: list[Candidate], lines: list[Line]) -> list[Candi
             continue
         key = core[:40]
         for i in range(pos, len(lines)):
-            s = re.sub(r"\s+", " ", lines[i].text).lower()
-            s = re.sub(r"^(?:ad\.?\s*)?\d{1,2}[.:)]?\s*", "", s)
+            s = _LEADING_NUMBER.sub("", re.sub(r"\s+", " ", lines[i].text).lower())
             if s.startswith(key) and len(s) <= len(core) + 80:
                 # The heading as the body prints it, wrapped lines included: the agenda list may
                 # shorten it ("Palliation – fælles vagtordning" for "... for borgere i eget hjem").
-                first = re.sub(r"^(?:ad\.?\s*)?\d{1,2}[.:)]?\s*", "", lines[i].text.strip(), flags=re.IGNORECASE)
-                title, end = read_heading(lines, i, first)
+                title, end = read_heading(lines, i, _LEADING_NUMBER.sub("", lines[i].text.strip()))
                 if not extends(title, c.title):
                     title, end = c.title, i + 1
                 found.append(Candidate(i, c.number, "title", title, end, lines[i].indent, score=1.0))
