@@ -38,7 +38,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
 
 # "i 2019", "fra 2019", "før 2020", "efter 2019", "siden 2019", "i juni 2017", "januar 2023"
 _PERIOD = re.compile(
-    rf"\b(?P<prep>i|fra|før|inden|efter|siden|til)?\s*(?:(?P<month>{MONTH_RE})\.?\s+|(?P<season>foråret|sommeren|"
+    rf"\b(?P<prep>i|fra|før|inden|efter|siden|til)?\s*(?:hele\s+)?(?:(?P<month>{MONTH_RE})\.?\s+|(?P<season>foråret|sommeren|"
     rf"efteråret)\s+)?(?P<year>(19|20)\d\d)\b",
     re.I,
 )

@@ -38,6 +38,7 @@ def test_known_name_without_minutes_is_a_cluster():
     ("Hvad besluttede klyngen før 2020?", "0001-01-01", "2019-12-31", False),
     ("efter 2019", "2020-01-01", "9999-12-31", False),
     ("udgifter til ledsagelse i 2018", "2018-01-01", "2018-12-31", True),
+    ("hvor mange borgere fik IV-behandling i hele 2023?", "2023-01-01", "2023-12-31", True),
 ])
 def test_periods(text, lo, hi, soft):
     q = parse_query(text, ALIASES)

@@ -103,7 +103,7 @@ def select_items(
         if keep and bar is not None and not asked and (h.dense_score or 0.0) < bar - dense_margin:
             continue  # lexically close but about something else
         sel = resolve(h, meetings, retrieval.item_terms)
-        if sel is not None:
+        if sel is not None and not any(_same_item(sel, k) for k in keep):
             keep.append(sel)
         if len(keep) >= MAX_ITEMS.get(query.intent, 3):
             break
@@ -120,6 +120,13 @@ def select_items(
     return keep, None
 
 
+def _same_item(a: Selected, b: Selected) -> bool:
+    """The same agenda item of the same meeting, from another file (minutes published as PDF and
+    as a web page): it is cited once."""
+    return (a.meeting.id != b.meeting.id and a.number == b.number and a.meeting.date == b.meeting.date
+            and a.meeting.cluster == b.meeting.cluster and " ".join(a.title.split()) == " ".join(b.title.split()))
+
+
 MAX_LISTED = 8  # a meeting's decided items: six cut a typical eight-item agenda short
 
 
@@ -127,12 +134,12 @@ def _listing(hits: list[Hit], meetings: Mapping[str, Meeting],
              terms_of: Callable[[str, str], frozenset[str]] | None) -> list[Selected]:
     """"Which decisions were made (at these meetings)?": the items of the scoped meetings
     that record a decision, in meeting and agenda order."""
-    out = []
+    out: list[Selected] = []
     for h in hits:
         if h.chunk.item == HEADER:
             continue
         sel = resolve(h, meetings, terms_of)
-        if sel is not None and (sel.decision or DECIDED.search(sel.text)):
+        if sel is not None and (sel.decision or DECIDED.search(sel.text)) and not any(_same_item(sel, o) for o in out):
             out.append(sel)
     out.sort(key=lambda s: (s.meeting.date or "", s.order))
     return out[:MAX_LISTED]
