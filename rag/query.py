@@ -61,7 +61,7 @@ _ABOUT_MEETING = re.compile(
 _REGION = re.compile(r"\bregion\b", re.I)
 # When are the (next) meetings: the agenda's "Mødeplan 2023" / "Mødekalender" / "Næste møde" item.
 _MEETING_PLAN_Q = re.compile(
-    r"\bhvornår\b[^?]*\b(?:møder|mødedatoer|mødedage|mødeplan\w*|mødekalender\w*|næste møde)\b|"
+    r"\bhvornår\b[^?]*\b(?:møder|mødes|mødedatoer|mødedage|mødeplan\w*|mødekalender\w*|næste møde)\b|"
     r"\b(?:mødeplan\w*|mødekalender\w*|mødedatoer)\b", re.I)
 _ITEM_REF = re.compile(rf"\b(?:punkt|pkt\.?|dagsordenspunkt)\s*({ITEM_NUMBER})", re.I)
 # A cluster-like word the alias table does not know: "Aarhusklyngen", "Horsens-klyngen".
@@ -274,6 +274,8 @@ _GENERIC_CAPS = {
     "kommune", "kommunes", "region", "regionen", "hospital", "hospitalet", "klynge", "klyngen", "referat",
     "referatet", "møde", "mødet", "punkt", "dagsorden", "sundhedsstyregruppen", "klyngestyregruppen",
     "styregruppen", "fokusgruppen", "fokusgruppe", "alliancen", "projekt", "projektet",
+    # The five regions: "Klynge Syd i Nordjylland" places the cluster, like "Region X".
+    "nordjylland", "midtjylland", "syddanmark", "sjælland", "hovedstaden",
 }
 # "Regionshospitalet Randers", "Hospitalsenhed Midt", "HE Midt", "RH Viborg": where an item's people work, which the
 # item seldom repeats; like "Region X", the place after such a word is context, not the topic.
@@ -387,8 +389,13 @@ def detect_intent(text: str) -> Intent:
     return "fact"
 
 
+# "Midt- og Vestklyngen": the first name's "-klyngen" is left to the second (a suspended hyphen).
+_SUSPENDED = re.compile(r"\b([A-ZÆØÅ][\wæøå]+)-(\s+(?:og|eller)\s+[A-ZÆØÅ][\wæøå]+?)(klyngen?s?)\b")
+
+
 def parse_query(text: str, aliases: dict[str, list[str]]) -> Query:
     """Understand a question: named clusters, periods, exact dates, intent, item reference."""
+    text = _SUSPENDED.sub(r"\1\3\2\3", text)
     clusters, spans = find_clusters(text, aliases)
     toks = _WORD.findall(text.replace("-", " "))
     removed = tuple(" ".join(toks[a:b]) for a, b in spans)

@@ -59,6 +59,8 @@ _GENERIC = (
 )
 
 
+_DECIDING = "beslutte besluttede beslutning besluttet"
+
 DATE_CHECK_CANDIDATES = 50
 
 
@@ -99,6 +101,8 @@ def _month_terms(analyzer: Callable[[str], list[str]]) -> frozenset[str]:
 def content_terms(query: Query, analyzer: Callable[[str], list[str]] = analyze) -> list[str]:
     """Analyzed question terms that carry its topic (no question words, no cluster names)."""
     generic = set(analyzer(_GENERIC))
+    if query.intent == "who":  # "hvem beslutter om ledsagelse?": deciding is what the person does
+        generic -= set(analyzer(_DECIDING))
     for removed in query.terms_removed:
         generic.update(analyzer(removed))
     terms = [t for t in analyzer(query.text) if t not in generic and not t.isdigit()]
@@ -318,8 +322,10 @@ class Retriever:
             ), None
         date_from, date_to = filters.date_from, filters.date_to
         # A soft period ("i 2021") may be when the topic happened; with no topic at all ("hvad
-        # besluttede Midtklyngen i 2021?") it can only be when the meetings were held.
-        if query.has_period and (not query.soft_period or not has_terms):
+        # besluttede Midtklyngen i 2021?") it can only be when the meetings were held. When
+        # meetings are asked for ("hvornår mødes klyngen i efteråret 2023?"), the period is when
+        # the planned meetings fall: the minutes that plan them are older.
+        if query.has_period and not query.meeting_plan and (not query.soft_period or not has_terms):
             date_from = max(filter(None, [date_from, query.date_from]), default=None)
             date_to = min(filter(None, [date_to, query.date_to]), default=None)
         scopes = None if filters.scopes is None else frozenset(filters.scopes)

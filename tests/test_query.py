@@ -120,6 +120,7 @@ def test_names_an_answer_must_mention(text, names):
     ("Hvornår holder Randersklyngen møder i 2023?", True),
     ("Hvornår er næste møde i klyngestyregruppen?", True),
     ("mødeplan 2024 vestklyngen", True),
+    ("Hvornår mødes klyngestyregruppen i efteråret 2023?", True),
     ("Hvornår blev mødet holdt?", False),
     ("Hvornår træder aftalen i kraft?", False),
 ])
@@ -167,3 +168,20 @@ def test_a_season_is_a_period_and_no_topic_word(text, period):
 
 def test_when_and_where_a_meeting_was_held_asks_for_the_front_matter():
     assert parse_query("Hvornår og hvor holdt styregruppen møde i maj 2023?", ALIASES).about_meeting
+
+
+def test_a_suspended_hyphen_names_both_clusters():
+    q = parse_query("Hvad har Midt- og Vestklyngen sagt om HjerteKomMidt?", ALIASES)
+    assert set(q.clusters) == {"Midtklyngen", "Vestklyngen"} and q.entities == ("HjerteKomMidt",)
+
+
+def test_a_region_places_the_cluster_and_is_no_topic_name():
+    assert parse_query("Hvad blev Klynge Syd i Nordjylland enige om angående IPS?", ALIASES).entities == ("IPS",)
+
+
+def test_deciding_is_the_topic_of_who_decides():
+    from rag.lexical import analyze
+    from rag.retrieve import content_terms
+    who = content_terms(parse_query("ledsageaftale hvem beslutter ledsager", ALIASES), analyze)
+    what = content_terms(parse_query("Hvad blev besluttet om ledsageaftalen?", ALIASES), analyze)
+    assert set(analyze("beslutter")) <= set(who) and not set(analyze("besluttet")) & set(what)

@@ -40,6 +40,7 @@ _WHEN = re.compile(
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
 _DATE = rf"{NUMERIC_DATE.pattern}|\b\d{{1,2}}\.\s*(?:{MONTH_RE})\b"  # "22.06.17", "10.januar", "27. januar"
+_DATE_RE = re.compile(_DATE, re.IGNORECASE)
 _DATES_AND_YEARS = re.compile(rf"{_DATE}|\b(?:19|20)\d\d\b|\bkl\.?\s?\d{{1,2}}(?:[.:]\d\d)?", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+\b")
 _ORG_WORDS = {
@@ -154,6 +155,8 @@ def _evidence(query: Query, quotes: list[str], item_text: str, terms: list[str],
             return query.date_from[:4] in item_text  # "udgifter i 2020": the item must speak of 2020
         return True
     if query.intent == "when":
+        if query.meeting_plan:  # when meetings are held: dates (a plan lists them), not "næste møde" or a year
+            return bool(_DATE_RE.search(" ".join(quotes)))
         return bool(_WHEN.search(joined))
     if query.intent == "who":
         return _has_person(joined) or bool(_ROLE.search(joined))
