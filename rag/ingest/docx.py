@@ -149,7 +149,7 @@ class _Renderer:
                 yield from self._table(child)
             elif child.tag == _SDT:
                 content = child.find(_SDT_CONTENT)
-                if content is not None:
+                if content is not None and not _placeholder(child):
                     yield from self.blocks(content)
             elif child.tag == _CUSTOM_XML:
                 yield from self.blocks(child)
@@ -245,17 +245,23 @@ def _children(parent: Any, tag: str) -> Iterator[Any]:
             yield child
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)
-            if content is not None:
+            if content is not None and not _placeholder(child):
                 yield from _children(content, tag)
         elif child.tag == _CUSTOM_XML:
             yield from _children(child, tag)
+
+
+def _placeholder(sdt: Any) -> bool:
+    """An empty content control: Word shows its prompt ("Klik eller tryk her for at skrive tekst.")."""
+    pr = sdt.find(W + "sdtPr")
+    return pr is not None and pr.find(W + "showingPlcHdr") is not None
 
 
 def _collect_text(element: Any, parts: list[str]) -> None:
     """Append the visible text under ``element`` (runs, hyperlinks, fields, content controls)."""
     for child in element:
         tag = child.tag
-        if tag in _SKIP:
+        if tag in _SKIP or (tag == _SDT and _placeholder(child)):
             continue
         if tag == W + "t":
             parts.append(child.text or "")

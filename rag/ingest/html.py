@@ -34,6 +34,7 @@ _META_WORDS = r"dato|mødedato|tidspunkt|tid|sted|mødested"
 _META_LABEL = re.compile(rf"\b(?:{_META_WORDS})\s*:", re.I)
 _META_TERM = re.compile(rf"(?:{_META_WORDS})\s*:?", re.I)  # a <dt>/<th> cell
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PLACE_ICON = re.compile(r"\bicon[-_]+(?:pin|map-?pin|map-?marker|location|place)\b", re.I)
 _BLOCKS = frozenset({
     "p", "div", "section", "article", "main", "aside", "header", "footer", "address", "blockquote",
     "figure", "figcaption", "details", "summary", "fieldset", "center", "hr", "caption",
@@ -56,7 +57,7 @@ def extract(data: bytes, path: str) -> Extracted:
     root = tree.body or tree.root
     if root is None:
         raise IngestError(path, "empty (no HTML content)", danish=DANISH_EMPTY)
-    walker = _Walker()
+    walker = _Walker(_Counters.from_styles(tree))
     try:
         walker.walk(root)
     except RecursionError as exc:
@@ -137,14 +138,82 @@ def _has_meeting_facts(node: LexborNode) -> bool:
     return any(_META_TERM.fullmatch(" ".join(cell.text().split())) for cell in node.css("dt, th"))
 
 
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_COUNTER_INCREMENT = re.compile(r"counter-increment\s*:\s*([\w-]+)")
+_COUNTER_RESET = re.compile(r"counter-reset\s*:\s*([\w-]+)")
+_COUNTER_CONTENT = re.compile(r"""content\s*:\s*counter\(\s*([\w-]+)\s*\)\s*(?:(["'])(.*?)\2)?""")
+_BEFORE = re.compile(r"\s*::?before\s*$")
+
+
+class _Counters:
+    """CSS counters that number the page's items ("1. " before each item card's title): the
+    number is in the style sheet, not in the text, so the walker writes it out.
+
+    Only the common pattern is read: ``counter-reset``, ``counter-increment`` and a ``::before``
+    whose content is ``counter(name)`` plus a literal suffix. Each rule's elements are found once
+    (``mem_id`` sets); ``css_matches`` would also match an element whose descendants match.
+    """
+
+    def __init__(self, resets: list[tuple[set[int], str]], increments: list[tuple[set[int], str]],
+                 befores: list[tuple[set[int], str, str]]) -> None:
+        self.resets, self.increments, self.befores = resets, increments, befores
+        self.values: dict[str, int] = {}
+
+    @classmethod
+    def from_styles(cls, tree: LexborHTMLParser) -> _Counters:
+        resets: list[tuple[set[int], str]] = []
+        increments: list[tuple[set[int], str]] = []
+        befores: list[tuple[set[int], str, str]] = []
+        for style in tree.css("style"):
+            for selectors, body in _CSS_RULE.findall(style.text(deep=True) or ""):
+                for sel in (x.strip() for x in selectors.split(",") if x.strip()):
+                    if (m := _COUNTER_RESET.search(body)) and m.group(1) != "none":
+                        resets.append((_elements(tree, sel), m.group(1)))
+                    if (m := _COUNTER_INCREMENT.search(body)) and m.group(1) != "none":
+                        increments.append((_elements(tree, sel), m.group(1)))
+                    if _BEFORE.search(sel) and (m := _COUNTER_CONTENT.search(body)):
+                        befores.append((_elements(tree, _BEFORE.sub("", sel)), m.group(1), m.group(3) or ""))
+        return cls(resets, increments, befores)
+
+    def enter(self, node: LexborNode) -> str:
+        """Apply the element's resets and increments; the text its ::before writes, if any."""
+        if not self.befores:
+            return ""
+        key = node.mem_id
+        for nodes, name in self.resets:
+            if key in nodes:
+                self.values[name] = 0
+        for nodes, name in self.increments:
+            if key in nodes:
+                self.values[name] = self.values.get(name, 0) + 1
+        for nodes, name, suffix in self.befores:
+            if key in nodes:
+                return f"{self.values.get(name, 0)}{suffix}"
+        return ""
+
+
+def _is_place_icon(node: LexborNode) -> bool:
+    """An empty icon element whose class names a map pin ("icon icon--pin")."""
+    return node.tag in ("span", "i") and bool(_PLACE_ICON.search(_attr(node, "class"))) \
+        and not node.text(strip=True)
+
+
+def _elements(tree: LexborHTMLParser, selector: str) -> set[int]:
+    try:
+        return {n.mem_id for n in tree.css(selector)}
+    except Exception:  # a selector lexbor cannot parse (vendor syntax): it numbers nothing
+        return set()
+
+
 class _Walker:
     """Renders a DOM subtree into lines; whitespace inside a line is collapsed."""
 
-    def __init__(self) -> None:
+    def __init__(self, counters: _Counters | None = None) -> None:
         self.lines: list[str] = []
         self._parts: list[str] = []
         self._prefix = ""
         self._depth = 0
+        self._counters = counters or _Counters([], [], [])
 
     def text(self) -> str:
         self.newline()
@@ -165,11 +234,22 @@ class _Walker:
         for child in node.iter(include_text=True):
             if child.is_text_node:
                 self._parts.append(child.text_content or "")
+            elif child.is_element_node and _is_place_icon(child):
+                self._parts.append("Sted: ")  # a map-pin icon labels the place in a CMS's meeting facts
             elif child.is_element_node and not is_junk(child):
                 self._element(child)
 
     def _element(self, node: LexborNode) -> None:
         tag = node.tag or ""
+        generated = self._counters.enter(node)
+        if generated and tag in _HEADINGS:
+            self.blank()
+            self._parts.append(generated)
+            self.walk(node)
+            self.newline()
+            return
+        if generated:
+            self._parts.append(generated)
         if tag == "br":
             self.newline()
         elif tag in _HEADINGS:

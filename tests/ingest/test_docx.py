@@ -191,6 +191,23 @@ def test_content_controls_and_tracked_changes(tmp_path: Path) -> None:
     assert lines == ["Før", "Dato: 22.06.2017", "Beslutning: godkendt af styregruppen"]
 
 
+def test_an_empty_content_controls_prompt_is_no_text(tmp_path: Path) -> None:
+    """A template's unfilled field shows Word's prompt ("Klik eller tryk her …"); it says nothing."""
+    document = docx.Document()
+    document.add_paragraph("Resolution:")
+    body = document.element.body
+    body.insert(
+        len(body) - 1,
+        parse_xml(
+            f"<w:p {nsdecls('w')}><w:sdt><w:sdtPr><w:showingPlcHdr/><w:text/></w:sdtPr><w:sdtContent>"
+            "<w:r><w:t>Klik eller tryk her for at skrive tekst.</w:t></w:r></w:sdtContent></w:sdt></w:p>"
+        ),
+    )
+    document.add_paragraph("Item 6\tSundhedsaftalen")
+    lines = load_document(_save(document, tmp_path / "placeholder.docx")).text.split("\n")
+    assert lines == ["Resolution:", "", "Item 6\tSundhedsaftalen"]
+
+
 def test_zip_bomb_by_compression_ratio(tmp_path: Path) -> None:
     path = tmp_path / "bombe.docx"
     _save(_minutes(), path)

@@ -168,6 +168,22 @@ def test_a_nav_listing_the_pages_own_sections_is_the_agenda(write: Writer) -> No
     assert "Forside" not in " ".join(lines)  # the site menu links to other pages: still chrome
 
 
+def test_css_counters_number_the_item_cards_and_a_pin_icon_labels_the_place(write: Writer) -> None:
+    page = (
+        "<html><head><style>.items{counter-reset:punkt} .card{counter-increment:punkt}"
+        ".card__title::before{content:counter(punkt) \". \";color:#0a9}</style></head><body>"
+        '<ul class="meta"><li><span class="icon icon--pin" aria-hidden="true"></span>OUH, mødelokale 4</li></ul>'
+        '<div class="items">'
+        '<article class="card" id="dagsordenspunkt-48213"><h2 class="card__title">Godkendelse af dagsorden</h2>'
+        "<p>Beslutning: Godkendt.</p></article>"
+        '<article class="card" id="dagsordenspunkt-48214"><h2 class="card__title">Eventuelt</h2><p>Intet.</p>'
+        "</article></div></body></html>"
+    )
+    lines = load_document(write("cards.html", page)).text.split("\n")
+    assert "1. Godkendelse af dagsorden" in lines and "2. Eventuelt" in lines
+    assert "- Sted: OUH, mødelokale 4" in lines
+
+
 def test_pre_keeps_line_layout(write: Writer) -> None:
     doc = load_document(write("pre.html", "<p>Tal:</p><pre>Budget   2017\nDrift    1.200</pre>"))
     assert doc.text.split("\n") == ["Tal:", "Budget   2017", "Drift    1.200"]
