@@ -221,11 +221,15 @@ def _crosses_blank(prev: str, nxt: str, layout: Layout) -> bool:
     return full and nxt[:1].islower() and not prev.endswith((".", ":", "?", "!"))
 
 
+_COLUMN_GAP = re.compile(r"\s{3,}")  # between fixed-width columns; a title has single spaces
+
+
 def _read_title(
     lines: list[Line], idx: int, first: str, layout: Layout, wraps: bool = True
 ) -> tuple[str, int]:
     """The title starting on line ``idx`` (text ``first``) and the index after its last line."""
-    parts = [first.strip()] if first.strip() else []
+    first = _COLUMN_GAP.split(first.strip())[0]  # a fixed-width agenda row: "Title    Ansvarlig    Type"
+    parts = [first] if first else []
     j = idx + 1
     if not parts:
         # "Punkt 4:" / a lone "4" with the title on the next line.
@@ -243,7 +247,7 @@ def _read_title(
             k = j + 1
         if not _continues(parts[-1], lines[k], lines[idx].indent, layout):
             break
-        parts.append(lines[k].text)
+        parts.append(_COLUMN_GAP.split(lines[k].text.strip())[0])
         j = k + 1
         extra += 1
     return tidy_title(" ".join(parts)), j

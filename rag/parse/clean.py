@@ -187,6 +187,10 @@ def _remove_file_name_footers(lines: list[Line]) -> None:
 _ITEM_LABEL_KEY = re.compile(rf"^(?:sag|{P.ITEM_LABEL})\s*#\s*$")
 
 
+# "K1ynge" on one page of a scan, "Klynge" on the others: OCR reads an l between letters as 1.
+_OCR_ONE = re.compile(r"(?<=[a-zæøå])1|1(?=[a-zæøå])")
+
+
 def _remove_running_lines(lines: list[Line]) -> None:
     """Drop headers/footers repeated at the top or bottom of many pages.
 
@@ -203,7 +207,7 @@ def _remove_running_lines(lines: list[Line]) -> None:
     where: dict[str, list[int]] = {}
     for idx in by_page.values():
         for i in sorted(set(idx[:3] + idx[-3:])):
-            key = re.sub(r"\d+", "#", lines[i].text.lower())
+            key = re.sub(r"\d+", "#", _OCR_ONE.sub("l", lines[i].text.lower()))
             heading = P.match_section_heading(lines[i].text)
             if len(key) > 120 or (heading and not heading[2]) or _ITEM_LABEL_KEY.match(key):
                 continue
@@ -394,6 +398,22 @@ def _assign_side_pages(lines: list[Line], marks: list[int | None]) -> None:
             ln.page = page
 
 
+# "UDVALG     : Klyngestyregruppen          KLYNGE  : Hvidovreklyngen": two fixed-width fields.
+_SECOND_FIELD = re.compile(r"\s{3,}(?=[A-ZÆØÅ][\wæøåÆØÅ ]{1,24}?\s*:\s)")
+
+
+def _split_field_pairs(lines: list[Line]) -> list[Line]:
+    """A metadata line holding two "LABEL : value" fields side by side becomes two lines."""
+    out: list[Line] = []
+    for ln in lines:
+        parts = _SECOND_FIELD.split(ln.text) if P.match_label(ln.text) else [ln.text]
+        if len(parts) > 1:
+            out.extend(Line(p.strip() if k else p.rstrip(), ln.page, ln.indent) for k, p in enumerate(parts))
+        else:
+            out.append(ln)
+    return out
+
+
 def _label_rows_to_fields(lines: list[Line]) -> list[Line]:
     """A metadata table whose first row names the columns ("Mødedato<TAB>Mødested<TAB>Mødeleder")
     and whose second row holds the values: one "label: value" line per column, as the
@@ -427,7 +447,7 @@ def clean_text(text: str) -> Cleaned:
     vocabulary = {w.lower() for w in re.findall(r"[\wæøåÆØÅ]{4,}", text)}
     lines = _collapse_double_spacing(lines, by_page=has_ff)
     _dehyphenate(lines, vocabulary)
-    lines = _label_rows_to_fields(lines)
+    lines = _label_rows_to_fields(_split_field_pairs(lines))
     # Collapse runs of blank lines (page-break padding) to one.
     out: list[Line] = []
     for ln in lines:

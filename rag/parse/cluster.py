@@ -103,7 +103,7 @@ def implicit_aliases(canonical: str) -> list[str]:
     if m and len(m.group(1)) >= 3:
         stem = m.group(1)
         return [f"klyngen i {stem}", f"klynge {stem}", f"klyngen {stem}", f"sundhedsklynge {stem}"]
-    m = re.match(r"(?i)^klyngen?\s+([A-ZÆØÅ][\wæøå]+)$", canonical)
+    m = re.match(r"(?i)^klyngen?\s+([A-ZÆØÅ][\wæøå]+(?:-[A-ZÆØÅ][\wæøå]+)?)$", canonical)
     if m:
         stem = m.group(1)
         return [f"{stem}klyngen", f"klyngen {stem}", f"klynge {stem}", f"sundhedsklynge {stem}"]
@@ -159,7 +159,8 @@ def _has_alias_evidence(regions: dict[str, str], names: list[str]) -> bool:
 # "Klyngestyregruppe Nord", "Klyngestyregruppen for Klynge Nord". Capitalised names only.
 _NAMED_COMPOUND = re.compile(r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]{2,})[ \-]?klyngens?(?![\wæøåÆØÅ])")
 _NAMED_AFTER = re.compile(
-    r"(?<![\wæøåÆØÅ])(?:[Ss]undheds)?[Kk]lynge(?:n|styregruppen?)?[ \t]+([A-ZÆØÅ][a-zæøå]{2,})(?![\wæøåÆØÅ]|\s*:)")
+    r"(?<![\wæøåÆØÅ])(?:[Ss]undheds)?[Kk]lynge(?:n|styregruppen?)?[ \t]+"
+    r"([A-ZÆØÅ][a-zæøå]{2,}(?:-[A-ZÆØÅ][a-zæøå]{2,})?)(?![\wæøåÆØÅ\-]|\s*:)")  # "Klynge Nord", "Klynge Thy-Mors"
 # "Sydvestjysk Sundhedsklynge": a cluster named by a place adjective before the word.
 _NAMED_BEFORE = re.compile(r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]{2,})[ \t]+Sundhedsklynge(?![\wæøåÆØÅ])")
 _CAPS_WORD = re.compile(r"(?<![\wæøåÆØÅ])([A-ZÆØÅ])([A-ZÆØÅ]{2,})(?![\wæøåÆØÅ])")

@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rag.parse import patterns as P
-from rag.parse.candidates import Candidate, read_heading
+from rag.parse.candidates import Candidate, read_heading, tidy_title
 from rag.parse.clean import Line
 
 _BASE = {
@@ -323,11 +323,38 @@ def _match_titles_in_body(toc: list[Candidate], lines: list[Line]) -> list[Candi
                 # shorten it ("Palliation – fælles vagtordning" for "... for borgere i eget hjem").
                 title, end = read_heading(lines, i, _LEADING_NUMBER.sub("", lines[i].text.strip()))
                 if not extends(title, c.title):
-                    title, end = c.title, i + 1
+                    title, end = P.STATUS_SUFFIX.sub("", c.title), i + 1
                 found.append(Candidate(i, c.number, "title", title, end, lines[i].indent, score=1.0))
                 pos = i + 1
                 break
-    return found if len(found) >= max(2, 0.6 * len(toc)) else None
+    if len(found) < max(2, 0.6 * len(toc)):
+        return None
+    return _reworded(toc, found, lines) if len(found) < len(toc) else found
+
+
+REWORDED_MAX_LEN = 120
+
+
+def _reworded(toc: list[Candidate], found: list[Candidate], lines: list[Line]) -> list[Candidate]:
+    """Agenda entries the body heads in other words ("Klyngemidler 2025" over "Økonomi –
+    klyngemidler 2025"): between the anchored neighbours, a short line right above a section
+    heading ("Indstilling") that shares at least half of the entry's words."""
+    out = sorted(found, key=lambda f: f.number)
+    for c in toc:
+        if any(f.number == c.number for f in out):
+            continue
+        lo = max((f.end for f in out if f.number < c.number), default=toc[-1].end)
+        hi = min((f.line for f in out if f.number > c.number), default=len(lines))
+        for i in range(lo, hi):
+            s = lines[i].text.strip()
+            if not s or len(s) > REWORDED_MAX_LEN or s.endswith((".", ":")) or P.match_section_heading(s):
+                continue
+            nxt = next((j for j in range(i + 1, min(hi, i + 3)) if lines[j].text.strip()), None)
+            if nxt is not None and P.match_section_heading(lines[nxt].text) and title_similarity(c.title, s) >= 0.5:
+                out.append(Candidate(i, c.number, "title", tidy_title(s), i + 1, lines[i].indent, score=1.0))
+                out.sort(key=lambda f: f.number)
+                break
+    return out
 
 
 def _toc_run(cands: list[Candidate], lines: list[Line]) -> list[Candidate]:

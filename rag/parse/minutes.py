@@ -166,7 +166,7 @@ def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
         sections = split_sections(body)
         # The agenda list's wording is the title as printed in the agenda.
         # ... unless the heading is that wording with more after it (the agenda list shortened it).
-        entry = None if c.prefix else toc_titles.get(c.number)
+        entry = None if c.prefix or c.kind == "title" else toc_titles.get(c.number)  # "title": found by its wording
         title = (c.title if entry and extends(c.title, entry) else entry) or c.title or f"Punkt {c.label}"
         agenda.append(
             AgendaItem(

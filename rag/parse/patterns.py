@@ -45,6 +45,7 @@ _SECTION_PHRASES: list[tuple[str, str]] = [
     (r"background", "sagsfremstilling"),
     (r"recommendation", "indstilling"),
     (r"decision", "beslutning"),
+    (r"resolution", "beslutning"),
     (r"bilag(?:sliste)?", "bilag"),
     (r"vedhæftede\s+bilag", "bilag"),
     (r"økonomiske\s+konsekvenser", "økonomi"),
@@ -126,6 +127,9 @@ def _is_sentence(s: str) -> bool:
     return len(s.split()) >= 3 and s.rstrip().endswith((".", "!", "?")) and s[:1].isupper()
 
 
+_LABEL_COLUMN = re.compile(r"(?<=\S)\s{3,}(?=\S)")
+
+
 @lru_cache(maxsize=16384)
 def match_section_heading(line: str) -> tuple[str, str, str] | None:
     """(name, heading, inline text) when ``line`` opens an item section, else None.
@@ -138,9 +142,11 @@ def match_section_heading(line: str) -> tuple[str, str, str] | None:
     s = line.strip()
     if not s or len(s) > 2000 or not _ANY_SECTION.match(s):
         return None
-    if "\t" in s:
-        # A table row "Beslutning<TAB>Godkendt.": a label cell, then the section's text.
-        label, _, rest = s.partition("\t")
+    gap = _LABEL_COLUMN.search(s)
+    if "\t" in s or gap:
+        # A table row "Beslutning<TAB>Godkendt.", or a fixed-width printout "Beslutning      Godkendt.":
+        # a label cell, then the section's text.
+        label, rest = s.partition("\t")[::2] if "\t" in s else (s[: gap.start()], s[gap.end():])  # type: ignore[union-attr]
         m_label = match_section_heading(label)
         if m_label is not None and not m_label[2]:
             return m_label[0], m_label[1], rest.strip()
@@ -206,14 +212,15 @@ PARTICIPANT_LABELS = (
     r"i\s+mødet\s+deltog|mødedeltagere|deltagere|deltagerliste|deltog|til\s+stede|tilstede|"
     r"tilstedeværende|fremmødte|afbud(?:\s+fra)?|fraværende|fravær|gæster|gæst|inviterede|"
     r"øvrige\s+deltagere|mødeledere|mødeleder|referenter|referent|sekretær|sekretariat|"
-    r"ordstyrer|formand|forperson|medlemmer"
+    r"ordstyrer|formand|forperson|medlemmer|"
+    r"attendees|participants|apologies|absent|chair|minute\s+taker|minutes\s+taken\s+by"  # English templates
 )
 TIME_LABELS = (
     r"mødedato|dato\s+for\s+mødet|dato\s+for\s+møde|mødetidspunkt|dato\s+og\s+tid(?:spunkt)?|"
     r"tid\s+og\s+sted|tidspunkt|mødetid|tid"
 )
-PLACE_LABELS = r"mødested|sted|lokation|lokale|mødelokale|adresse"
-OTHER_LABELS = r"emne|forplejning|mødeforum|udvalg|møde|mødetype|dagsorden|dato|start|slut"
+PLACE_LABELS = r"mødested|sted|lokation|lokale|mødelokale|adresse|location|venue"
+OTHER_LABELS = r"emne|forplejning|mødeforum|udvalg|møde|mødetype|dagsorden|dato|start|slut|ansvarlig|sagsnr\.?"
 
 LABEL_LINE = re.compile(
     rf"^\s*(?:[•*\-\u2013]\s*)?(?P<label>{PARTICIPANT_LABELS}|{TIME_LABELS}|{PLACE_LABELS}|{OTHER_LABELS})"
@@ -243,7 +250,8 @@ STATUS_SUFFIX = re.compile(r"\s*\((?:til\s+)?(?:beslutning|orientering|drøftels
                            re.IGNORECASE)
 
 # The words that label an agenda item before its number ("Punkt 3", "Dagsordenspunkt 3", "Agenda item 3").
-ITEM_LABEL = r"punkt|pkt\.?|dagsordens\s*punkt|dagsordenpunkt|agenda\s+item"
+# "Emne 3:" in outlines whose items have sub-items 3a, 3b; "Item 3" in English templates.
+ITEM_LABEL = r"punkt|pkt\.?|dagsordens\s*punkt|dagsordenpunkt|agenda\s+item|item|emne"
 _LABEL_ONLY = re.compile(rf"^\s*(?:{PARTICIPANT_LABELS}|{TIME_LABELS}|{PLACE_LABELS}|{OTHER_LABELS})\s*:?\s*$", re.I)
 
 

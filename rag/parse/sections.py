@@ -20,6 +20,7 @@ from rag.parse import patterns as P
 from rag.types import Section
 
 PREAMBLE = "indledning"
+CLOSING = "afslutning"  # text after an empty decision cell ("Beslutning   –"), e.g. remarks after the last item
 
 
 def tidy_text(lines: list[str]) -> str:
@@ -55,6 +56,11 @@ def split_sections(body: list[str]) -> tuple[Section, ...]:
             if text or name != PREAMBLE:
                 sections.append(Section(name, heading, text))
             name, heading, inline = m
+            if inline and not re.search(r"\w", inline):
+                # "Beslutning   –": the section is empty, and what follows is no part of it (a
+                # closing remark after the last item).
+                sections.append(Section(name, heading, ""))
+                name, heading, inline = CLOSING, "", ""
             buf = [inline] if inline else []
             continue
         buf.append(s)

@@ -43,6 +43,10 @@ body, date and place.
   date only as "2024-03-05", an Outlook forward quoted with "> ", a DOCX "Dagsorden og referat"
   with item numbers in margin frames and "(beslutning)" after the agenda entries, and a DOCX with
   running case numbers "Sag 31/2024" and unaccepted tracked changes.
+- ``unseen10/``: a scanned PDF with an OCR text layer (ligatures, "K1ynge", a stamp), a PDF of
+  unnumbered headings after an agenda that words two of them differently, a CMS page numbering its
+  item cards with a CSS counter, a DOCX outline of "Emne N:" items with sub-items 1a/1b, an English
+  DOCX template in content controls with an unfilled placeholder, and a fixed-width printout.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ from rag.parse import parse_minutes
 
 HERE = Path(__file__).parent
 CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6",
-                                                     "unseen7", "unseen8", "unseen9")
+                                                     "unseen7", "unseen8", "unseen9", "unseen10")
          for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
