@@ -12,7 +12,7 @@ import codecs
 import logging
 import re
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from rag.errors import IngestError
 from rag.ingest._text import DANISH_BINARY, DANISH_EMPTY, Extracted, clean, decode, tidy_lines
@@ -201,7 +201,7 @@ def _is_place_icon(node: LexborNode) -> bool:
 def _elements(tree: LexborHTMLParser, selector: str) -> set[int]:
     try:
         return {n.mem_id for n in tree.css(selector)}
-    except Exception:  # a selector lexbor cannot parse (vendor syntax): it numbers nothing
+    except SelectolaxError:  # a selector lexbor cannot parse (vendor syntax): it numbers nothing
         return set()
 
 

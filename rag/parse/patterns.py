@@ -142,11 +142,11 @@ def match_section_heading(line: str) -> tuple[str, str, str] | None:
     s = line.strip()
     if not s or len(s) > 2000 or not _ANY_SECTION.match(s):
         return None
-    gap = _LABEL_COLUMN.search(s)
-    if "\t" in s or gap:
-        # A table row "Beslutning<TAB>Godkendt.", or a fixed-width printout "Beslutning      Godkendt.":
-        # a label cell, then the section's text.
-        label, rest = s.partition("\t")[::2] if "\t" in s else (s[: gap.start()], s[gap.end():])  # type: ignore[union-attr]
+    # A table row "Beslutning<TAB>Godkendt.", or a fixed-width printout "Beslutning      Godkendt.":
+    # a label cell, then the section's text.
+    gap = None if "\t" in s else _LABEL_COLUMN.search(s)
+    if "\t" in s or gap is not None:
+        label, _, rest = s.partition("\t") if gap is None else (s[: gap.start()], "", s[gap.end():])
         m_label = match_section_heading(label)
         if m_label is not None and not m_label[2]:
             return m_label[0], m_label[1], rest.strip()
