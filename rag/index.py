@@ -35,7 +35,7 @@ import numpy as np
 from rag import store
 from rag.chunk import header_text
 from rag.errors import EmbedderMismatch, IndexNotBuilt
-from rag.lexical import Analyzer, LexicalIndex, load_analyzer
+from rag.lexical import ANALYZER_ID, Analyzer, LexicalIndex, load_analyzer
 from rag.settings import IndexSettings
 from rag.types import HEADER, Chunk, Embedder, Meeting
 
@@ -286,6 +286,8 @@ def _reusable(prev: _Previous | None, keys: np.ndarray, settings: IndexSettings)
         return None
     if prev.manifest.get("index_type") != _index_kind(len(keys), settings):
         return None
+    if prev.manifest.get("analyzer_id") != ANALYZER_ID:
+        return None  # another analyzer made its BM25 index and item terms (an upgrade): build them anew
     if not np.array_equal(prev.raw_keys, keys):
         return None
     return prev.build_dir
@@ -355,6 +357,7 @@ def _write_build(
             "dim": embedder.dim,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "index_type": kind,
+            "analyzer_id": ANALYZER_ID,
             "hnsw": {"M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH},
             "n_chunks": len(chunks),
             "n_meetings": len(meetings),
@@ -504,6 +507,9 @@ class Index:
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:  # TypeError: JSON of the wrong shape
             raise store.corrupt(build_dir, exc) from exc
         logger.info("loaded index %s: %d chunks in %.2fs", build_dir.name, n, time.perf_counter() - started)
+        if manifest.get("analyzer_id") != ANALYZER_ID:
+            logger.warning("index %s was built by another version of the Danish analyzer: lexical search may "
+                           "miss words until it is rebuilt (rag ingest PATH rebuilds it)", build_dir.name)
         return cls(build_dir, manifest, chunks, meetings, faiss_index, vectors, lexical, item_terms)
 
     def __len__(self) -> int:

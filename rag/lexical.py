@@ -12,6 +12,7 @@ analysis, so every spelling of "IV-behandling" or "Randersklyngen" meets.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -21,6 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 import bm25s
@@ -67,6 +69,9 @@ except ImportError:  # pragma: no cover
     _loads = json.loads  # type: ignore[assignment]
 
 _stemmer = Stemmer.Stemmer("danish")
+ANALYZER_ID = hashlib.sha256(Path(__file__).read_bytes() + version("PyStemmer").encode()).hexdigest()[:16]
+"""Identifies this analyzer (its code and the stemmer's version): a BM25 index and the stored item
+terms are valid only for the analyzer that made them (``rag.index`` records and checks it)."""
 _stem_lock = threading.Lock()  # PyStemmer objects are not thread-safe
 
 

@@ -133,6 +133,29 @@ def test_reingest_unchanged_embeds_nothing(tmp_path: Path, docs: list[IndexDoc])
     assert Index.load(tmp_path, emb).build_id == third.build_dir.name
 
 
+def test_another_analyzer_version_rebuilds_the_lexical_index(tmp_path: Path, docs: list[IndexDoc],
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """After an upgrade that changes the Danish analyzer, a re-ingest of unchanged files rebuilds BM25
+    (its stems would no longer match the questions'); vectors are reused, nothing is embedded."""
+    emb = CountingEmbedder()
+    first = build_index(tmp_path, emb, docs, settings=SETTINGS)
+    monkeypatch.setattr(index_mod, "ANALYZER_ID", "another-analyzer")
+    with caplog.at_level("WARNING"):
+        Index.load(tmp_path, emb)
+    assert "another version of the Danish analyzer" in caplog.text
+    emb.embedded.clear()
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        again = build_index(tmp_path, emb, docs, settings=SETTINGS)
+    assert emb.embedded == [] and again.chunks_reused == first.n_chunks
+    assert "reusing FAISS and BM25" not in caplog.text
+    assert json.loads((again.build_dir / "manifest.json").read_text())["analyzer_id"] == "another-analyzer"
+    with caplog.at_level("INFO"):
+        build_index(tmp_path, emb, docs, settings=SETTINGS)
+    assert "reusing FAISS and BM25" in caplog.text  # same analyzer again: reused
+
+
 def test_changed_file_replaces_its_chunks(tmp_path: Path, docs: list[IndexDoc]) -> None:
     emb = CountingEmbedder()
     build_index(tmp_path, emb, docs, settings=SETTINGS)
