@@ -29,7 +29,7 @@ from rag.errors import BackendUnavailable, BadQuestion, GenerationError, IngestE
 from rag.generate import make_generator
 from rag.index import BuildReport, Index, IndexDoc, build_index, current_build_id, remove_documents
 from rag.ingest import load_many
-from rag.lexical import respell
+from rag.lexical import ANALYZER_ID, respell
 from rag.parse import parse_minutes
 from rag.prompt import load_prompts
 from rag.query import Query, find_clusters, parse_query
@@ -137,6 +137,7 @@ class Pipeline:
             for path in sorted(here.glob("ingest/*.py")) + sorted(here.glob("parse/*.py")) + [here / "chunk.py"]:
                 h.update(path.read_bytes())
             h.update(self.settings.parse.model_dump_json().encode())
+            h.update(ANALYZER_ID.encode())  # another analyzer: the BM25 index and item terms are rebuilt
             h.update(f"{self.settings.index.chunk_words}:{self.settings.index.chunk_overlap_words}".encode())
             self._fingerprint = h.hexdigest()
         return hashlib.sha256(f"{file_sha256}:{self._fingerprint}".encode()).hexdigest()

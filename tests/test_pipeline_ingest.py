@@ -58,3 +58,20 @@ def test_prune_and_rebuild_always_parse(tmp_path, monkeypatch):
     calls = _count_parses(monkeypatch)
     p.ingest([MINUTES], prune=True)
     assert len(calls) == 5
+
+
+def test_an_analyzer_upgrade_makes_rag_ingest_rebuild_the_lexical_index(tmp_path, monkeypatch, caplog):
+    """Unchanged files after an upgrade that changed the Danish analyzer: ``rag ingest`` makes a new
+    build (BM25 and item terms from the new analyzer) without embedding anything again."""
+    import rag.index as index_module
+
+    src = tmp_path / "minutes"
+    shutil.copytree(MINUTES, src)
+    first = Pipeline(make_settings(tmp_path / "index")).ingest([src])
+    for module in (pipeline_module, index_module):
+        monkeypatch.setattr(module, "ANALYZER_ID", "next-analyzer")
+    with caplog.at_level("INFO"):
+        again = Pipeline(make_settings(tmp_path / "index")).ingest([src])
+    assert again.build is not None and again.unchanged == 0
+    assert again.build.chunks_embedded == 0 and again.build.chunks_reused == first.build.n_chunks
+    assert "reusing FAISS and BM25" not in caplog.text
