@@ -102,9 +102,13 @@ def _inside_content(node: LexborNode) -> bool:
 def is_junk(node: LexborNode) -> bool:
     """True for scripts, forms, hidden elements, menus, cookie banners and page headers/footers."""
     tag = node.tag or ""
+    attributes = node.attributes
+    if tag == "button" and "aria-controls" in attributes and "aria-expanded" in attributes:
+        return False  # an accordion's trigger: the title of the panel it opens
     if tag in _DROP_TAGS:
         return not (tag == "nav" and _is_page_contents(node))
-    attributes = node.attributes
+    if "hidden" in attributes and "aria-labelledby" in attributes:
+        return False  # a collapsed accordion panel ("aria-labelledby" its trigger): content, not chrome
     if "hidden" in attributes or _attr(node, "aria-hidden") == "true":
         return True
     style = _attr(node, "style").replace(" ", "")

@@ -184,6 +184,20 @@ def test_css_counters_number_the_item_cards_and_a_pin_icon_labels_the_place(writ
     assert "- Sted: OUH, mødelokale 4" in lines
 
 
+def test_an_accordions_titles_and_collapsed_panels_are_content(write: Writer) -> None:
+    page = (
+        '<div class="cookie"><button type="button">Accepter alle</button></div>'
+        '<h3><button type="button" class="accordion__trigger" aria-expanded="false" aria-controls="p1" '
+        'id="p1-btn"><span>1.</span> <span>Velkomst og godkendelse af dagsorden</span></button></h3>'
+        '<div class="accordion__panel" id="p1" role="region" aria-labelledby="p1-btn" hidden>'
+        "<h4>Beslutning</h4><p>Dagsordenen blev godkendt.</p></div>"
+        '<div class="spoiler" hidden><p>Skjult tekst</p></div>'
+    )
+    lines = load_document(write("accordion.html", page)).text.split("\n")
+    assert "1. Velkomst og godkendelse af dagsorden" in lines and "Dagsordenen blev godkendt." in lines
+    assert "Accepter alle" not in lines and "Skjult tekst" not in lines
+
+
 def test_pre_keeps_line_layout(write: Writer) -> None:
     doc = load_document(write("pre.html", "<p>Tal:</p><pre>Budget   2017\nDrift    1.200</pre>"))
     assert doc.text.split("\n") == ["Tal:", "Budget   2017", "Drift    1.200"]
