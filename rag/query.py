@@ -294,6 +294,9 @@ _AFFILIATION = re.compile(
 _CAP_WORD = re.compile(r"(?<![\w-])([A-ZÆØÅ][\wæøåÆØÅ]*(?:-[\wæøåÆØÅ]+)*)")
 
 
+_NEXT_WORD = re.compile(r"\s+([\wæøåÆØÅ]+)")
+
+
 def _entities(text: str, cluster_spans: list[tuple[int, int]]) -> list[str]:
     """Capitalised words after the first word, minus clusters, months, generic nouns, hospital
     words and the word after "Region" or a hospital word (geography is context, not the topic)."""
@@ -318,8 +321,10 @@ def _entities(text: str, cluster_spans: list[tuple[int, int]]) -> list[str]:
         low = word.lower()
         # "Jan Mainz" is a name; "jan. 2023", "Jan 2023" and "Januar" are months.
         month = low in DANISH_MONTHS or (low in MONTHS and re.match(r"\.|\s*\d", text[m.end():]) is not None)
+        after = _NEXT_WORD.match(text, m.end())
         if (starts_sentence or low in _GENERIC_CAPS or low in _SITE_WORDS or month
-                or prev in _SITE_WORDS or "klynge" in low):
+                or prev in _SITE_WORDS or "klynge" in low
+                or (after is not None and after.group(1).lower() in _SITE_WORDS)):  # "Sydvestjysk Sygehus"
             prev = low
             continue
         prev = low

@@ -185,3 +185,8 @@ def test_deciding_is_the_topic_of_who_decides():
     who = content_terms(parse_query("ledsageaftale hvem beslutter ledsager", ALIASES), analyze)
     what = content_terms(parse_query("Hvad blev besluttet om ledsageaftalen?", ALIASES), analyze)
     assert set(analyze("beslutter")) <= set(who) and not set(analyze("besluttet")) & set(what)
+
+
+def test_a_name_before_a_hospital_word_is_an_affiliation_not_a_topic():
+    q = parse_query("Hvor længe skal Sydvestjysk Sygehus udlevere IV-medicin i Klynge Esbjerg?", ALIASES)
+    assert "Sydvestjysk" not in q.entities

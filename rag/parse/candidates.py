@@ -24,6 +24,13 @@ _PUNKT = re.compile(
     r"\s*(?:[:.)\-\u2013]\s*)?(?P<t>.*)$",
     re.IGNORECASE,
 )
+# "Punkt 3 af 7" at the top of the item's page, the title on the next line ("Punkt 4 af 7 (fortsat)"
+# continues an item).
+_OF_TOTAL = re.compile(rf"^(?:{P.ITEM_LABEL})\s*(?P<n>\d{{1,2}})\s+af\s+\d{{1,2}}\s*$", re.IGNORECASE)
+# "13.10–13.40  Title": an agenda of time slots and no numbers; a break ("Pause") is no item.
+_SLOT = re.compile(
+    r"^(?:kl\.?\s*)?(?P<h>\d{1,2})[.:](?P<m>\d{2})\s*[-\u2013]\s*\d{1,2}[.:]\d{2}\s*\t?\s*(?P<t>[A-ZÆØÅ].*)$")
+_BREAK = re.compile(r"^(?:pause|frokost|kaffe|kaffepause|frokostpause|frokost og pause)\b", re.IGNORECASE)
 # "Sag nr. 4: Title", "Sag 4: Title" - the item's number, never a case number ("Sagsnr.: 21/12345"
 # has no title).
 _SAG = re.compile(r"^sag\s+(?:nr\.?\s*)?(?P<n>\d{1,2})\s*[:.)\-\u2013]\s*(?P<t>(?-i:[A-ZÆØÅ\"'“]).*)$",
@@ -137,6 +144,9 @@ def _match(s: str) -> tuple[str, int, str] | None:
         return "num", int(m.group("n")), m.group("t")
     if _SUBNUMBER.match(s):
         return None
+    m = _OF_TOTAL.match(s)
+    if m:
+        return "punkt", int(m.group("n")), ""
     for kind, rx in (("ad", _AD), ("punkt", _PUNKT), ("punkt", _SAG), ("punkt", _PARAGRAPH), ("md", _MD)):
         m = rx.match(s)
         if m and (kind != "punkt" or s[:1].isupper() or s[:1] in "#§"):
@@ -190,8 +200,8 @@ def _continues(prev: str, nxt_line: Line, head_indent: int, layout: Layout) -> b
         return True
     if prev.endswith("."):
         return False
-    if nxt.startswith(("(kl", "v/", "V/", "ved ")):
-        # Time slot or presenter pushed to their own line.
+    if nxt.startswith(("(kl", "v/", "V/", "ved ")) or P.STATUS_SUFFIX.fullmatch(nxt):
+        # Time slot, presenter or "(orientering)" pushed to their own line.
         return True
     if layout.unwrapped:
         # Web text: a line break is a paragraph break.
@@ -320,8 +330,20 @@ def find_candidates(lines: list[Line], excluded: set[int]) -> list[Candidate]:
     """Every possible item heading, in document order, with its title read as printed."""
     layout = text_layout(lines)
     out: list[Candidate] = []
+    slot_number, last_start = 0, -1
     for i, ln in enumerate(lines):
         if not ln.text or i in excluded:
+            continue
+        slot = _SLOT.match(ln.text)
+        if slot:
+            start = int(slot.group("h")) * 60 + int(slot.group("m"))
+            if start <= last_start:
+                slot_number = 0  # the day starts again: the agenda's programme, then the minutes
+            last_start = start
+            title = tidy_title(slot.group("t").split("\t")[0])
+            if not _BREAK.match(title):
+                slot_number += 1
+                out.append(Candidate(i, slot_number, "slot", title, i + 1, ln.indent))
             continue
         case = _CASE.match(ln.text)
         if case:

@@ -184,7 +184,7 @@ def _remove_file_name_footers(lines: list[Line]) -> None:
 
 
 # "DAGSORDENSPUNKT 4" at the top of every slide: an item per page, not a running header.
-_ITEM_LABEL_KEY = re.compile(rf"^(?:sag|{P.ITEM_LABEL})\s*#\s*$")
+_ITEM_LABEL_KEY = re.compile(rf"^(?:sag|{P.ITEM_LABEL})\s*#(?:\s+af\s+#)?\s*$")  # ... and "Punkt 3 af 7"
 
 
 # "K1ynge" on one page of a scan, "Klynge" on the others: OCR reads an l between letters as 1.

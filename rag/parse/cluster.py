@@ -214,5 +214,14 @@ def detect_cluster(
     if len(ranked) > 1 and ranked[1][1] >= 0.8 * top:
         warnings.append(f"ambiguous cluster evidence: {best} {top:.1f} vs {ranked[1][0]} {ranked[1][1]:.1f}")
     if not _has_alias_evidence(regions, [best, *aliases.get(best, []), *implicit_aliases(best)]):
+        # "Klyngeledelsen i Herningklyngen" at Gødstrup: a cluster the title or header names outright
+        # beats one inferred from hospitals and municipalities.
+        named = named_cluster(regions)
+        known = next((c for c, names in aliases.items()
+                      if named and named.casefold() in {n.casefold() for n in [c, *names, *implicit_aliases(c)]}), None)
+        if named and known is None:
+            return ClusterResult(named, scores, (f"cluster {named} is not in the alias table; named in the text",))
+        if known is not None and known != best:
+            return ClusterResult(known, scores, (f"cluster {known} named in the text, {best} in its places",))
         warnings.append(f"cluster {best} inferred from hospital/municipality names only")
     return ClusterResult(best, scores, tuple(warnings))

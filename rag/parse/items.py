@@ -32,11 +32,11 @@ from rag.parse.clean import Line
 
 _BASE = {
     "ad": 1.6, "punkt": 1.6, "md": 1.6, "tab": 1.0, "num": 1.0, "roman": 1.0, "dash": 0.8, "space": 0.5,
-    "bare": 0.6, "letter": 1.0, "case": 1.6,
+    "bare": 0.6, "letter": 1.0, "case": 1.6, "slot": 1.0,
 }  # fmt: skip
 # Styles that only number items when the whole agenda uses them: a roman "V. Hansen" or
 # "I. Title" must not fill a gap in an agenda numbered 1, 2, 3.
-_OWN_CHAIN_ONLY = frozenset({"roman", "letter", "case"})
+_OWN_CHAIN_ONLY = frozenset({"roman", "letter", "case", "slot"})
 _FALLBACK_KINDS = frozenset({"letter"})
 GAP_PENALTY = 1.2
 START_PENALTY = 0.8
@@ -300,7 +300,8 @@ def _core(title: str) -> str:
 
 def extends(heading: str, entry: str) -> bool:
     """The heading is the agenda entry's title with more words after it (the entry shortened it)."""
-    h, e = (re.sub(r"\s+", " ", P.STATUS_SUFFIX.sub("", t)).strip().lower() for t in (heading, entry))
+    h = re.sub(r"\s+", " ", heading).strip().lower()  # "X (orientering)" as printed over the item extends "X"
+    e = re.sub(r"\s+", " ", P.STATUS_SUFFIX.sub("", entry)).strip().lower()
     return len(h) > len(e) and h.startswith(e)
 
 

@@ -20,7 +20,7 @@ _GROUP = (
     r"(?:klynge)?styregruppe|fokusgruppe|temagruppe|arbejdsgruppe|følgegruppe|driftsgruppe|"
     r"koordineringsgruppe|koordinationsgruppe|styregruppe|implementeringsgruppe|ledergruppe|sundhedsforum|"
     r"klyngeforum|"
-    r"samarbejdsråd|klyngeråd|brugerråd|sundhedsudvalg|udvalg|bestyrelse|direktion|netværk|forum|råd|"
+    r"samarbejdsråd|klyngeråd|brugerråd|sundhedsudvalg|udvalg|bestyrelse|direktion|klyngeledelse|netværk|forum|råd|"
     r"sundhedsklynge"
 )
 _GROUP_WORD = re.compile(

@@ -47,6 +47,10 @@ body, date and place.
   unnumbered headings after an agenda that words two of them differently, a CMS page numbering its
   item cards with a CSS counter, a DOCX outline of "Emne N:" items with sub-items 1a/1b, an English
   DOCX template in content controls with an unfilled placeholder, and a fixed-width printout.
+- ``unseen11/``: a decision log printed from Excel (one wrapped row per item), a DOCX whose items
+  sit in text boxes, an HTML accordion (titles in <button>s, panels hidden), plain text with time
+  slots instead of item numbers and "Besluttet:" first, one DOCX holding two meetings, and a
+  letter-headed PDF with one page per item headed "Punkt 3 af 7".
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ from rag.parse import parse_minutes
 
 HERE = Path(__file__).parent
 CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6",
-                                                     "unseen7", "unseen8", "unseen9", "unseen10")
+                                                     "unseen7", "unseen8", "unseen9", "unseen10", "unseen11")
          for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
@@ -77,6 +81,12 @@ KNOWN_GAPS: dict[str, str] = {
         "the gold keeps the printed 'Sundhedsklynge Fyn'",
     "unseen8/referat_sundhedsklyngebestyrelsen_viborg_27022025.docx":
         "'Viborgklyngen' is named only in an item's text; the alias table reads Viborg as Midtklyngen",
+    "unseen11/Klynge_Esbjerg_KSG_beslutningsreferat_03-10-2024.pdf":
+        "titles wrapped inside an Excel table cell: pypdf gives the cell's lines apart from its row, "
+        "so two titles are cut at the wrap",
+    "unseen11/Referater 12.09.2024 - Styregruppe og Arbejdsgruppe - Sønderborgklyngen.docx":
+        "one file holding two meetings: the second meeting's text runs into the first's last item, and "
+        "its place joins the first's",
 }
 
 
