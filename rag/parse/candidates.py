@@ -17,11 +17,12 @@ from rag.parse import patterns as P
 from rag.parse.clean import Line, flatten_cells
 from rag.types import CELL_BREAK
 
-_AD = re.compile(r"^(?:AD|Ad|ad(?=\s+\d{1,2}\s*[\t:.)]?\s*[A-ZÆØÅ]))\s*\.?\s*(?:punkt|pkt\.?)?\s*(?P<n>\d{1,2})\b"
+_AD = re.compile(r"^(?:AD|Ad|ad(?=\s+\d{1,2}\s*[\t:.)]?\s*[A-ZÆØÅ]))\s*\.?\s*(?:dagsordenens\s+)?(?:punkt|pkt\.?)?\s*"
+                 r"(?P<n>\d{1,2})\b"
                  r"\s*[:.)]?\s*(?P<t>.*)$")  # lower-case "ad 1<TAB>Godkendelse" only before a capital
 _PUNKT = re.compile(
-    rf"^(?:{P.ITEM_LABEL})\s*(?:nr\.?\s*)?(?P<n>\d{{1,2}})\b"
-    r"\s*(?:[:.)\-\u2013]\s*)?(?P<t>.*)$",
+    rf"^(?:{P.ITEM_LABEL})\s*:?\s*(?:nr\.?\s*)?(?P<n>\d{{1,2}})\b"
+    r"\s*(?:[:.)\-\u2013]\s*)?(?:emne\s*:\s*)?(?P<t>.*)$",  # "Dagsordenspunkt: 3<TAB>Emne: Title" (a form)
     re.IGNORECASE,
 )
 # "Punkt 3 af 7" at the top of the item's page, the title on the next line ("Punkt 4 af 7 (fortsat)"
@@ -52,7 +53,8 @@ _CASE = re.compile(
 _PARAGRAPH = re.compile(r"^§\s*(?P<n>\d{1,2})\.?\s+(?P<t>[A-ZÆØÅ\"'“].*)$")
 _MD = re.compile(r"^#{1,6}\s*(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\s*[.):]?\s+(?P<t>.+)$", re.IGNORECASE)
 _TAB = re.compile(r"^(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\.?\s*\t\s*(?P<t>.+)$", re.IGNORECASE)
-_NUM = re.compile(r"^(?P<n>\d{1,2})\s?[.)]\s*(?P<t>\S.*)$")
+_NUM = re.compile(r"^(?P<n>\d{1,2})\s?[.)]\s*(?P<t>\S.*)$|^(?P<n2>\d{1,2})/\s+(?P<t2>[A-ZÆØÅ].*)$|"
+                  r"^\((?P<n3>\d{1,2})\)\s+(?P<t3>[A-ZÆØÅ].*)$")  # "3. Title", "3/ Title", "(3) Title"
 _DASH = re.compile(r"^(?P<n>\d{1,2})\s+[-\u2013]\s+(?P<t>[A-ZÆØÅ].*)$")  # "3 - Title"
 _SPACE = re.compile(r"^(?P<n>\d{1,2})\s{1,4}(?P<t>[A-ZÆØÅ][^\t]{2,})$")
 _BARE = re.compile(r"^(?P<n>\d{1,2})\.?$")
@@ -160,8 +162,8 @@ def _match(s: str) -> tuple[str, int, str] | None:
             return "tab", int(m.group("n")), m.group("t")
     m = _NUM.match(s)
     if m:
-        t = m.group("t")
-        return ("num", int(m.group("n")), t) if _TITLE_START.match(t) else None
+        n, t = next((m.group(a), m.group(b)) for a, b in (("n", "t"), ("n2", "t2"), ("n3", "t3")) if m.group(a))
+        return ("num", int(n), t) if _TITLE_START.match(t) else None
     m = _DASH.match(s)
     if m:
         return "dash", int(m.group("n")), m.group("t")

@@ -194,7 +194,7 @@ def body_from_text(text: str, full_text: str | None = None) -> str | None:
 
 def place_from_fields(fields: dict[str, list[str]]) -> str | None:
     """'Sted: Mødelokale 22, RH Viborg'; 'Tid og sted:' lines that are not the time."""
-    for label in ("mødested", "sted", "lokation", "lokale", "mødelokale", "adresse", "location", "venue"):
+    for label in ("mødested", "sted", "lokation", "lokale", "mødelokale", "adresse", "location", "venue", "hvor"):
         values = [v.strip() for v in fields.get(label, []) if v.strip()]
         if values:
             return _tidy_place(_join_wrapped(values))

@@ -146,10 +146,14 @@ def _without_group_row(body: list[str]) -> list[str]:
     return body
 
 
+_OWN_LABEL = re.compile(rf"^(?:{P.ITEM_LABEL})\s*\d{{1,2}}\s*[:.\-\u2013]?\s+", re.IGNORECASE)
+
+
 def _build_items(lay: _Layout) -> tuple[list[AgendaItem], list[str]]:
     """Agenda items, and participants listed by an item that is itself the attendance list."""
     lines = lay.lines
-    toc_titles = {c.number: P.STATUS_SUFFIX.sub("", c.title) for c in lay.toc if c.title}
+    # An agenda list entry "1. Pkt. 01 Title" repeats the item's own label: the title is "Title".
+    toc_titles = {c.number: P.STATUS_SUFFIX.sub("", _OWN_LABEL.sub("", c.title)) for c in lay.toc if c.title}
     table, table_lines = _decision_table(lines, lay.items[-1].line) if lay.items else ({}, set())
     skip = lay.moved | lay.group_lines | table_lines
     agenda: list[AgendaItem] = []

@@ -52,6 +52,7 @@ _SECTION_PHRASES: list[tuple[str, str]] = [
     (r"økonomi(?:\s+og\s+finansiering)?", "økonomi"),
     (r"finansiering", "økonomi"),
     (r"opfølgning", "opfølgning"),
+    (r"aftale", "beslutning"),  # "Aftale: Kolding Kommune nedbringer …" - what was agreed
     (r"tidsplan", "tidsplan"),
     (r"kommunikation", "kommunikation"),
     (r"høring", "høring"),
@@ -68,7 +69,8 @@ _SECTION_RES: list[tuple[re.Pattern[str], str]] = [
             + rf"(?P<h>{phrase})\b"
             # "Beslutning i Klyngestyregruppen den 12-05-2021", "Bilag 2:",
             # "Sagsfremstilling – opdateret ...:"
-            + r"(?P<q>\s+(?:i|fra|på|den|af|vedr\.?|d\.|\d{1,2}|[\u2013\-]\s)[^:\n]{0,70})?"
+            + r"(?P<q>\s+(?:i|fra|på|den|af|vedr\.?|d\.|\d{1,2}|[\u2013\-]\s)[^:\n]{0,70}"
+            + r"|\s*\([^()\n]{1,40}\))?"  # "Opfølgning (hvem, hvornår):" in a form
             + r"[*_]{0,2}\s*(?:(?P<sep>[:.,\u2013\-])[*_]{0,2}\s*(?P<rest>.*))?$",
             re.IGNORECASE,
         ),
@@ -217,9 +219,9 @@ PARTICIPANT_LABELS = (
 )
 TIME_LABELS = (
     r"mødedato|dato\s+for\s+mødet|dato\s+for\s+møde|mødetidspunkt|dato\s+og\s+tid(?:spunkt)?|"
-    r"tid\s+og\s+sted|tidspunkt|mødetid|tid"
+    r"tid\s+og\s+sted|tidspunkt|mødetid|tid|hvornår"
 )
-PLACE_LABELS = r"mødested|sted|lokation|lokale|mødelokale|adresse|location|venue"
+PLACE_LABELS = r"mødested|sted|lokation|lokale|mødelokale|adresse|location|venue|hvor"
 OTHER_LABELS = r"emne|forplejning|mødeforum|udvalg|møde|mødetype|dagsorden|dato|start|slut|ansvarlig|sagsnr\.?"
 
 LABEL_LINE = re.compile(

@@ -51,6 +51,10 @@ body, date and place.
   sit in text boxes, an HTML accordion (titles in <button>s, panels hidden), plain text with time
   slots instead of item numbers and "Besluttet:" first, one DOCX holding two meetings, and a
   letter-headed PDF with one page per item headed "Punkt 3 af 7".
+- ``unseen12/``: a DOCX form ("Dagsordenspunkt: 3<TAB>Emne: …", "Opfølgning (hvem, hvornår):"), a
+  letter with "Ad dagsordenens punkt 3:" whose date is only in the page footer, a landscape PDF table
+  "Punkt | Referat", a PDF of "3/ Title" items with "Aftale:" decisions, a web page whose contents
+  list repeats "Pkt. 03 Title", and Markdown text with "(3) Title" headings underlined by dashes.
 """
 
 from __future__ import annotations
@@ -66,7 +70,8 @@ from rag.parse import parse_minutes
 
 HERE = Path(__file__).parent
 CASES = [(folder, name, gold) for folder in ("unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6",
-                                                     "unseen7", "unseen8", "unseen9", "unseen10", "unseen11")
+                                                     "unseen7", "unseen8", "unseen9", "unseen10", "unseen11",
+                                                     "unseen12")
          for name, gold in sorted(json.loads((HERE / folder / "gold.json").read_text(encoding="utf-8")).items())]
 
 
@@ -87,6 +92,11 @@ KNOWN_GAPS: dict[str, str] = {
     "unseen11/Referater 12.09.2024 - Styregruppe og Arbejdsgruppe - Sønderborgklyngen.docx":
         "one file holding two meetings: the second meeting's text runs into the first's last item, and "
         "its place joins the first's",
+    "unseen12/KSG Slagelse referat 5. september 2024.pdf":
+        "a title wrapped inside a PDF table cell is cut at the wrap (as in unseen11's Excel log)",
+    "unseen12/Vejleklyngen - referat klyngeledergruppe (endelig).docx":
+        "the meeting date is only in the page footer ('Mødet blev holdt i går' in the body); DOCX page "
+        "footers are not read, so a later date in the text is taken",
 }
 
 
