@@ -53,8 +53,11 @@ _CASE = re.compile(
 _PARAGRAPH = re.compile(r"^§\s*(?P<n>\d{1,2})\.?\s+(?P<t>[A-ZÆØÅ\"'“].*)$")
 _MD = re.compile(r"^#{1,6}\s*(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\s*[.):]?\s+(?P<t>.+)$", re.IGNORECASE)
 _TAB = re.compile(r"^(?:(?:punkt|pkt\.?)\s*)?(?P<n>\d{1,2})\.?\s*\t\s*(?P<t>.+)$", re.IGNORECASE)
-_NUM = re.compile(r"^(?P<n>\d{1,2})\s?[.)]\s*(?P<t>\S.*)$|^(?P<n2>\d{1,2})/\s+(?P<t2>[A-ZÆØÅ].*)$|"
-                  r"^\((?P<n3>\d{1,2})\)\s+(?P<t3>[A-ZÆØÅ].*)$")  # "3. Title", "3/ Title", "(3) Title"
+_NUM_FORMS = (  # "3. Title", "3) Title"; "3/ Title"; "(3) Title"
+    re.compile(r"^(?P<n>\d{1,2})\s?[.)]\s*(?P<t>\S.*)$"),
+    re.compile(r"^(?P<n>\d{1,2})/\s+(?P<t>[A-ZÆØÅ].*)$"),
+    re.compile(r"^\((?P<n>\d{1,2})\)\s+(?P<t>[A-ZÆØÅ].*)$"),
+)
 _DASH = re.compile(r"^(?P<n>\d{1,2})\s+[-\u2013]\s+(?P<t>[A-ZÆØÅ].*)$")  # "3 - Title"
 _SPACE = re.compile(r"^(?P<n>\d{1,2})\s{1,4}(?P<t>[A-ZÆØÅ][^\t]{2,})$")
 _BARE = re.compile(r"^(?P<n>\d{1,2})\.?$")
@@ -160,10 +163,10 @@ def _match(s: str) -> tuple[str, int, str] | None:
         m = _TAB.match(s)
         if m:
             return "tab", int(m.group("n")), m.group("t")
-    m = _NUM.match(s)
+    m = next((m for rx in _NUM_FORMS if (m := rx.match(s))), None)
     if m:
-        n, t = next((m.group(a), m.group(b)) for a, b in (("n", "t"), ("n2", "t2"), ("n3", "t3")) if m.group(a))
-        return ("num", int(n), t) if _TITLE_START.match(t) else None
+        t = m.group("t")
+        return ("num", int(m.group("n")), t) if _TITLE_START.match(t) else None
     m = _DASH.match(s)
     if m:
         return "dash", int(m.group("n")), m.group("t")
