@@ -270,7 +270,7 @@ class Pipeline:
         answer = answer_extractive(query, retrieval, retriever.index.meetings,
                                    *self._answer_args())
         if answer.refused and query.clusters and not retrieval.refusal:
-            answer = self._mentioned_elsewhere(query, filters, top_k, retrieval.query_vector) or answer
+            answer = self._mentioned_elsewhere(query, self._cluster_wide(query, retrieval, filters, top_k)) or answer
         elif query.clusters and not retrieval.refusal:
             answer = self._topic_elsewhere(query, retrieval, answer, filters, top_k) or answer
         if answer.refused and not retrieval.refusal and query.one_month and not query.period_is_topic:
@@ -353,12 +353,12 @@ class Pipeline:
         if covered >= FULL_COVERAGE:
             return None
         retriever = self.retriever()
-        wide = retriever.retrieve(replace(query, clusters=()), filters, top_k, retrieval.query_vector)
+        wide = self._cluster_wide(query, retrieval, filters, top_k)
         other = next((h for h in wide.hits if h.chunk.cluster not in query.clusters and h.chunk.item != HEADER
                       and (h.coverage or 0.0) >= FULL_COVERAGE and not is_asked_unit(h.chunk, query)), None)
         if other is None:
             return None
-        named = self._mentioned_elsewhere(query, filters, top_k, retrieval.query_vector)
+        named = self._mentioned_elsewhere(query, wide)
         if named is not None:
             return named
         absent = set(retriever.absent_terms(retrieval.query_terms, cited))
@@ -370,14 +370,19 @@ class Pipeline:
         asked = " og ".join(query.clusters)
         return refusal(f"{asked}s referater nævner ikke {' eller '.join(words) or 'emnet'}. Det gør {where}.")
 
-    def _mentioned_elsewhere(self, query, filters, top_k, query_vector) -> Answer | None:  # type: ignore[no-untyped-def]
+    def _cluster_wide(self, query: Query, retrieval: Retrieval, filters: Filters | None,
+                      top_k: int | None) -> Retrieval:
+        """The same question over every cluster's minutes (the question is not embedded again)."""
+        return self.retriever().retrieve(replace(query, clusters=()), filters, top_k, retrieval.query_vector)
+
+    def _mentioned_elsewhere(self, query: Query, wide: Retrieval) -> Answer | None:
         """When a cluster's own minutes are silent, items of other clusters that name it.
 
-        Such an item is cited only when its own text names the asked cluster, and
-        the answer says first that the cluster's own minutes do not answer.
+        ``wide`` is the question retrieved over every cluster. Such an item is cited only when
+        its own text names the asked cluster, and the answer says first that the cluster's own
+        minutes do not answer.
         """
         retriever = self.retriever()
-        wide = retriever.retrieve(replace(query, clusters=()), filters, top_k, query_vector)
         aliases = retriever.aliases
         meetings = retriever.index.meetings
         keep = []
